@@ -12,7 +12,7 @@
 //! let client = Client::new(STAGING_URL);
 //! let fix = client
 //!     .price_fix()
-//!     .body(types::PriceFixRequest::builder().type_("digital").customer_external_id("MTD0018232"))
+//!     .body(types::PriceFixRequest::builder().type_("digital").customer_external_id(Some("MTD0018232".to_string())))
 //!     .send()
 //!     .await?
 //!     .into_inner()
@@ -40,3 +40,8 @@ pub use generated::*;
 /// Base URL of the documented testing environment. Production URLs are given
 /// to partners at onboarding.
 pub const STAGING_URL: &str = "https://api.staging.mintedconnect.com";
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
