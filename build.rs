@@ -4,7 +4,7 @@
 //! become `rust_decimal::Decimal` here. A spec that cannot be read or generated
 //! stops the build with the file, the place in it and the reason.
 
-use std::{env, fs, path::Path, process};
+use std::{env, fs, panic, path::Path, process};
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use schemars::schema::{InstanceType, SchemaObject};
@@ -24,22 +24,42 @@ fn main() {
         fail(at.as_deref(), reason)
     });
     strip_doc_extensions(&mut document);
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&document)
-        .unwrap_or_else(|e| fail(Some(&e.path().to_string()), &e.inner().to_string()));
+    check_references(&document, &document, "");
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&document).unwrap_or_else(|e| {
+        // openapiv3 reads path items through an untagged enum, which hides where
+        // in them the error lies; reading each operation alone finds it.
+        let in_operation = operations(&document).find_map(|(path, method, op)| {
+            let e = serde_path_to_error::deserialize::<_, openapiv3::Operation>(op).err()?;
+            Some((format!("paths.{path}.{method}.{}", e.path()), e.inner().to_string()))
+        });
+        let (at, reason) = in_operation.unwrap_or_else(|| (e.path().to_string(), e.inner().to_string()));
+        fail(Some(&at), &reason)
+    });
 
     let mut settings = GenerationSettings::default();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Separate)
-        .with_conversion(
-            decimal_schema(),
-            "rust_decimal::Decimal",
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        );
+    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Separate).with_conversion(
+        decimal_schema(),
+        "rust_decimal::Decimal",
+        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+    );
     let mut generator = Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(&spec)
-        .unwrap_or_else(|e| fail(None, &e.to_string()));
+    // typify panics on some schemas it cannot handle; report those like any other error.
+    panic::set_hook(Box::new(|_| {}));
+    let generated = panic::catch_unwind(panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
+    let _ = panic::take_hook();
+    let generated = generated.unwrap_or_else(|payload| {
+        let reason =
+            payload.downcast_ref::<String>().map(String::as_str).or(payload.downcast_ref::<&str>().copied());
+        fail(None, &format!("the generator gave up: {}", reason.unwrap_or("no reason given")))
+    });
+    let tokens = generated.unwrap_or_else(|e| {
+        let reason = e.to_string();
+        let named = |op: &Value| {
+            reason.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| op["operationId"] == w)
+        };
+        let at = operations(&document).find(|(_, _, op)| named(op)).map(|(p, m, _)| format!("paths.{p}.{m}"));
+        fail(at.as_deref(), &reason)
+    });
     let file = syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")));
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -47,36 +67,65 @@ fn main() {
     write(&Path::new(&out_dir).join("operations.rs"), &operation_table(&document));
 }
 
+/// Every local `$ref` must name a part of the document; other references are
+/// not supported (the generator reads one file).
+fn check_references(document: &Value, node: &Value, at: &str) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let found = target.strip_prefix('#').and_then(|pointer| document.pointer(pointer));
+                if found.is_none() {
+                    fail(
+                        Some(at.trim_start_matches('.')),
+                        &format!("$ref {target} names nothing in this file"),
+                    );
+                }
+            }
+            map.iter().for_each(|(k, v)| check_references(document, v, &format!("{at}.{k}")));
+        }
+        Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, v)| check_references(document, v, &format!("{at}.{i}")))
+        }
+        _ => {}
+    }
+}
+
+/// Every `(path, method, operation)` of the document.
+fn operations(document: &Value) -> impl Iterator<Item = (&String, &String, &Value)> {
+    const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+    let paths = document["paths"].as_object().into_iter().flatten();
+    paths.flat_map(|(path, item)| {
+        let methods = item.as_object().into_iter().flatten();
+        methods.filter(|(m, _)| METHODS.contains(&m.as_str())).map(move |(m, op)| (path, m, op))
+    })
+}
+
 /// `src/operations.rs` includes this: one `Operation` per operation in the spec.
 fn operation_table(document: &Value) -> String {
-    const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
     let mut rows = String::new();
-    for (path, item) in document["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
+    for (path, method, op) in operations(document) {
+        let at = format!("paths.{path}.{method}");
+        let id = op["operationId"].as_str().unwrap_or_else(|| fail(Some(&at), "no operationId"));
+        let api_version = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(document, p))
+            .find(|p| p["name"] == "api-version")
+            .and_then(|p| p["schema"]["default"].as_str())
+            .unwrap_or_else(|| fail(Some(&at), "no api-version parameter with a default"));
+        let request = match op.get("requestBody") {
+            Some(body) => {
+                format!("Some(roundtrip::<types::{}>)", schema_name(body, &format!("{at}.requestBody")))
             }
-            let at = format!("paths.{path}.{method}");
-            let id = op["operationId"].as_str().unwrap_or_else(|| fail(Some(&at), "no operationId"));
-            let api_version = op["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| resolve(document, p))
-                .find(|p| p["name"] == "api-version")
-                .and_then(|p| p["schema"]["default"].as_str())
-                .unwrap_or_else(|| fail(Some(&at), "no api-version parameter with a default"));
-            let request = match op.get("requestBody") {
-                Some(body) => format!("Some(roundtrip::<types::{}>)", schema_name(body, &format!("{at}.requestBody"))),
-                None => "None".to_string(),
-            };
-            let response = schema_name(&op["responses"]["200"], &format!("{at}.responses.200"));
-            rows += &format!(
-                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, api_version: {api_version:?}, \
+            None => "None".to_string(),
+        };
+        let response = schema_name(&op["responses"]["200"], &format!("{at}.responses.200"));
+        rows += &format!(
+            "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, api_version: {api_version:?}, \
                  request: {request}, response: roundtrip::<types::{response}> }},\n",
-                method.to_uppercase(),
-            );
-        }
+            method.to_uppercase(),
+        );
     }
     format!("pub static OPERATIONS: &[Operation] = &[\n{rows}];\n")
 }

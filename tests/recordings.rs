@@ -39,8 +39,8 @@ fn recordings() -> Vec<Recording> {
         .into_iter()
         .map(|file| {
             let text = fs::read_to_string(&file).unwrap();
-            let json = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: not JSON: {e}", file.display()));
+            let json =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", file.display()));
             Recording { file, json }
         })
         .collect()
@@ -49,9 +49,10 @@ fn recordings() -> Vec<Recording> {
 fn matches_template(template: &str, path: &str) -> bool {
     let (template, path): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
     template.len() == path.len()
-        && template.iter().zip(&path).all(|(t, p)| {
-            if t.starts_with('{') && t.ends_with('}') { !p.is_empty() } else { t == p }
-        })
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(t, p)| if t.starts_with('{') && t.ends_with('}') { !p.is_empty() } else { t == p })
 }
 
 #[test]
@@ -130,18 +131,15 @@ fn normalized(value: &Value) -> Value {
 /// JSON pointer of the first place where `a` and `b` differ.
 fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
     match (a, b) {
-        (Value::Object(x), Value::Object(y)) => x
-            .keys()
-            .chain(y.keys())
-            .find_map(|k| match (x.get(k), y.get(k)) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.keys().chain(y.keys()).find_map(|k| match (x.get(k), y.get(k)) {
                 (Some(u), Some(v)) => first_difference(u, v, format!("{at}/{k}")),
                 (u, _) => Some(format!("{at}/{k} ({})", if u.is_some() { "dropped" } else { "added" })),
-            }),
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (u, v))| first_difference(u, v, format!("{at}/{i}"))),
+            })
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (u, v))| first_difference(u, v, format!("{at}/{i}")))
+        }
         _ if a == b => None,
         _ => Some(format!("{at} ({a} became {b})")),
     }

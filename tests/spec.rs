@@ -60,9 +60,15 @@ fn every_docs_entry_an_operation_claims_is_in_the_inventory_with_its_method_and_
         for entry in docs {
             let row = rows
                 .iter()
-                .find(|r| r.section == entry["section"] && r.group == entry["group"] && r.title == entry["title"])
+                .find(|r| {
+                    r.section == entry["section"] && r.group == entry["group"] && r.title == entry["title"]
+                })
                 .unwrap_or_else(|| panic!("{id}: no inventory row {entry}"));
-            assert_eq!((row.method.as_str(), row.status.as_str()), (method.as_str(), entry["status"].as_str().unwrap()), "{id}: {entry}");
+            assert_eq!(
+                (row.method.as_str(), row.status.as_str()),
+                (method.as_str(), entry["status"].as_str().unwrap()),
+                "{id}: {entry}"
+            );
             assert_eq!(row.path, path, "{id}: {entry}");
         }
     }
@@ -77,7 +83,11 @@ fn every_inventory_entry_with_an_operations_method_and_path_is_covered_by_it() {
         let Some((_, _, op)) = ops.iter().find(|(p, m, _)| *p == row.path && *m == row.method) else {
             panic!("no operation for documented {} {}: {row:?}", row.method, row.path);
         };
-        let covered = op["x-docs"].as_array().unwrap().iter().any(|e| e["section"] == row.section && e["title"] == row.title && e["group"] == row.group);
+        let covered = op["x-docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["section"] == row.section && e["title"] == row.title && e["group"] == row.group);
         assert!(covered, "{} does not name {row:?}", op["operationId"]);
     }
 }
@@ -150,4 +160,12 @@ fn every_doc_note_says_something() {
         }
     }
     walk(&spec(), "");
+}
+
+#[test]
+fn no_generated_number_is_a_float() {
+    // Money and metal amounts must be exact; the spec has no other fractional numbers.
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+    assert!(generated.contains("rust_decimal::Decimal"));
+    assert!(!generated.contains("f64") && !generated.contains("f32"), "a float in the generated client");
 }

@@ -37,9 +37,12 @@ fn amounts_survive_a_parse_and_a_reserialization_digit_for_digit() {
 
 #[test]
 fn price_fix_gives_a_token_with_its_lifetime_and_six_products() {
-    let fix = serde_json::from_value::<types::PriceFixEnvelope>(recorded("price_fix/from-amount.json", "/response/body"))
-        .unwrap()
-        .data;
+    let fix = serde_json::from_value::<types::PriceFixEnvelope>(recorded(
+        "price_fix/from-amount.json",
+        "/response/body",
+    ))
+    .unwrap()
+    .data;
     assert_eq!(fix.token, "t85QBvvn1GHeOslKuiJm7CF0M0lpwU26");
     assert_eq!(fix.expire_ttl, 239);
     assert_eq!(fix.currency, types::Currency::Try);
@@ -50,9 +53,12 @@ fn price_fix_gives_a_token_with_its_lifetime_and_six_products() {
 
 #[test]
 fn get_customer_lists_metal_and_cash_wallets() {
-    let customer = serde_json::from_value::<types::CustomerEnvelope>(recorded("get_customer/get-customer.json", "/response/body"))
-        .unwrap()
-        .data;
+    let customer = serde_json::from_value::<types::CustomerEnvelope>(recorded(
+        "get_customer/get-customer.json",
+        "/response/body",
+    ))
+    .unwrap()
+    .data;
     assert_eq!(customer.external_id, "test0101010");
     assert_eq!(customer.identity_number, None);
     let wallets: Vec<_> = customer
@@ -60,14 +66,20 @@ fn get_customer_lists_metal_and_cash_wallets() {
         .iter()
         .map(|w| (w.currency_code.as_deref().unwrap(), w.is_cash.unwrap(), w.balance.unwrap()))
         .collect();
-    assert_eq!(wallets, [("MAU", false, Decimal::ZERO), ("MAG", false, Decimal::ZERO), ("GBP", true, Decimal::ZERO)]);
+    assert_eq!(
+        wallets,
+        [("MAU", false, Decimal::ZERO), ("MAG", false, Decimal::ZERO), ("GBP", true, Decimal::ZERO)]
+    );
 }
 
 #[test]
 fn a_card_paid_order_carries_its_payment_and_masked_card() {
-    let order = serde_json::from_value::<types::OrderEnvelope>(recorded("get_order/card-payment-get-order.json", "/response/body"))
-        .unwrap()
-        .data;
+    let order = serde_json::from_value::<types::OrderEnvelope>(recorded(
+        "get_order/card-payment-get-order.json",
+        "/response/body",
+    ))
+    .unwrap()
+    .data;
     assert_eq!(order.type_, Some(types::OrderType::Buy));
     assert_eq!(order.status_name, Some(types::OrderStatus::Pending));
     assert_eq!(order.payment_cost, Some(dec("10")));
@@ -78,9 +90,12 @@ fn a_card_paid_order_carries_its_payment_and_masked_card() {
 
 #[test]
 fn an_order_may_carry_a_status_the_docs_do_not_list() {
-    let order = serde_json::from_value::<types::OrderEnvelope>(recorded("get_order/get-order.json", "/response/body"))
-        .unwrap()
-        .data;
+    let order = serde_json::from_value::<types::OrderEnvelope>(recorded(
+        "get_order/get-order.json",
+        "/response/body",
+    ))
+    .unwrap()
+    .data;
     assert_eq!(order.status_name, Some(types::OrderStatus::New));
     assert_eq!(order.items[0].sku, None);
     assert_eq!(order.items[0].total, Some(dec("543.5")));
@@ -89,7 +104,8 @@ fn an_order_may_carry_a_status_the_docs_do_not_list() {
 #[test]
 fn a_business_customer_is_created_with_its_company_fields() {
     let request: types::CreateCustomerRequest =
-        serde_json::from_value(recorded("create_customer/create-business-customer.json", "/request/body")).unwrap();
+        serde_json::from_value(recorded("create_customer/create-business-customer.json", "/request/body"))
+            .unwrap();
     assert_eq!(request.account_type.as_deref(), Some("company"));
     assert_eq!(request.tax_office.as_deref().map(String::as_str), Some("Ümraniye"));
     let created = serde_json::from_value::<types::CustomerEnvelope>(recorded(
@@ -104,7 +120,8 @@ fn a_business_customer_is_created_with_its_company_fields() {
 
 #[test]
 fn buy_requests_of_both_documented_shapes_parse() {
-    let silver: types::BuyRequest = serde_json::from_value(recorded("buy/buy-silver.json", "/request/body")).unwrap();
+    let silver: types::BuyRequest =
+        serde_json::from_value(recorded("buy/buy-silver.json", "/request/body")).unwrap();
     assert_eq!(silver.price_token, None);
     assert_eq!(silver.items[0].product_id, Some(3000002));
     assert_eq!(silver.customer.fullname.as_deref(), Some("Mehmet Gülbilge"));
