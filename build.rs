@@ -14,7 +14,17 @@ const SPEC: &str = "spec/minted-connect.yaml";
 
 fn main() {
     println!("cargo:rerun-if-changed=spec");
+    let document = read_document();
+    let spec = openapi(&document);
+    let code = generate(&document, &spec);
 
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    write(&Path::new(&out_dir).join("codegen.rs"), &code);
+    write(&Path::new(&out_dir).join("operations.rs"), &operation_table(&document));
+}
+
+/// The spec as JSON, without the notes for people, with every `$ref` resolvable.
+fn read_document() -> Value {
     let text = fs::read_to_string(SPEC).unwrap_or_else(|e| fail(None, &e.to_string()));
     let mut document: Value = yaml_serde::from_str(&text).unwrap_or_else(|e| {
         let at = e.location().map(|l| format!("{}:{}", l.line(), l.column()));
@@ -25,17 +35,24 @@ fn main() {
     });
     strip_doc_extensions(&mut document);
     check_references(&document, &document, "");
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&document).unwrap_or_else(|e| {
+    document
+}
+
+fn openapi(document: &Value) -> openapiv3::OpenAPI {
+    serde_path_to_error::deserialize(document).unwrap_or_else(|e| {
         // openapiv3 reads path items through an untagged enum, which hides where
         // in them the error lies; reading each operation alone finds it.
-        let in_operation = operations(&document).find_map(|(path, method, op)| {
+        let in_operation = operations(document).find_map(|(path, method, op)| {
             let e = serde_path_to_error::deserialize::<_, openapiv3::Operation>(op).err()?;
             Some((format!("paths.{path}.{method}.{}", e.path()), e.inner().to_string()))
         });
         let (at, reason) = in_operation.unwrap_or_else(|| (e.path().to_string(), e.inner().to_string()));
         fail(Some(&at), &reason)
-    });
+    })
+}
 
+/// The client: builder interface, one extension trait per tag, decimal amounts.
+fn generate(document: &Value, spec: &openapiv3::OpenAPI) -> String {
     let mut settings = GenerationSettings::default();
     settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Separate).with_conversion(
         decimal_schema(),
@@ -45,7 +62,7 @@ fn main() {
     let mut generator = Generator::new(&settings);
     // typify panics on some schemas it cannot handle; report those like any other error.
     panic::set_hook(Box::new(|_| {}));
-    let generated = panic::catch_unwind(panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
+    let generated = panic::catch_unwind(panic::AssertUnwindSafe(|| generator.generate_tokens(spec)));
     let _ = panic::take_hook();
     let generated = generated.unwrap_or_else(|payload| {
         let reason =
@@ -57,14 +74,11 @@ fn main() {
         let named = |op: &Value| {
             reason.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| op["operationId"] == w)
         };
-        let at = operations(&document).find(|(_, _, op)| named(op)).map(|(p, m, _)| format!("paths.{p}.{m}"));
+        let at = operations(document).find(|(_, _, op)| named(op)).map(|(p, m, _)| format!("paths.{p}.{m}"));
         fail(at.as_deref(), &reason)
     });
     let file = syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")));
-
-    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    write(&Path::new(&out_dir).join("codegen.rs"), &prettyplease::unparse(&file));
-    write(&Path::new(&out_dir).join("operations.rs"), &operation_table(&document));
+    prettyplease::unparse(&file)
 }
 
 /// Every local `$ref` must name a part of the document; other references are

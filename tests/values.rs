@@ -13,20 +13,23 @@ fn recorded(file: &str, pointer: &str) -> Value {
     recording.pointer(pointer).unwrap_or_else(|| panic!("{file}: nothing at {pointer}")).clone()
 }
 
+/// The recorded response body of `file`, parsed into `T`.
+fn response<T: serde::de::DeserializeOwned>(file: &str) -> T {
+    serde_json::from_value(recorded(file, "/response/body")).unwrap()
+}
+
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
 #[test]
 fn amounts_survive_a_parse_and_a_reserialization_digit_for_digit() {
-    let fix: types::PriceFixEnvelope =
-        serde_json::from_value(recorded("price_fix/from-amount.json", "/response/body")).unwrap();
+    let fix: types::PriceFixEnvelope = response("price_fix/from-amount.json");
     let gold = &fix.data.prices[0];
     let silver = &fix.data.prices[1];
     assert_eq!(gold.buy_price, Some(dec("2889.71")));
     assert_eq!(silver.spot_price, Some(dec("34.7041")));
-    let order: types::OrderEnvelope =
-        serde_json::from_value(recorded("find_order/get-order-alternative.json", "/response/body")).unwrap();
+    let order: types::OrderEnvelope = response("find_order/get-order-alternative.json");
     assert_eq!(order.data.items[0].amount, Some(dec("0.1")));
 
     let written = serde_json::to_string(&fix).unwrap() + &serde_json::to_string(&order).unwrap();
@@ -37,12 +40,7 @@ fn amounts_survive_a_parse_and_a_reserialization_digit_for_digit() {
 
 #[test]
 fn price_fix_gives_a_token_with_its_lifetime_and_six_products() {
-    let fix = serde_json::from_value::<types::PriceFixEnvelope>(recorded(
-        "price_fix/from-amount.json",
-        "/response/body",
-    ))
-    .unwrap()
-    .data;
+    let fix = response::<types::PriceFixEnvelope>("price_fix/from-amount.json").data;
     assert_eq!(fix.token, "t85QBvvn1GHeOslKuiJm7CF0M0lpwU26");
     assert_eq!(fix.expire_ttl, 239);
     assert_eq!(fix.currency, types::Currency::Try);
@@ -53,12 +51,7 @@ fn price_fix_gives_a_token_with_its_lifetime_and_six_products() {
 
 #[test]
 fn get_customer_lists_metal_and_cash_wallets() {
-    let customer = serde_json::from_value::<types::CustomerEnvelope>(recorded(
-        "get_customer/get-customer.json",
-        "/response/body",
-    ))
-    .unwrap()
-    .data;
+    let customer = response::<types::CustomerEnvelope>("get_customer/get-customer.json").data;
     assert_eq!(customer.external_id, "test0101010");
     assert_eq!(customer.identity_number, None);
     let wallets: Vec<_> = customer
@@ -74,12 +67,7 @@ fn get_customer_lists_metal_and_cash_wallets() {
 
 #[test]
 fn a_card_paid_order_carries_its_payment_and_masked_card() {
-    let order = serde_json::from_value::<types::OrderEnvelope>(recorded(
-        "get_order/card-payment-get-order.json",
-        "/response/body",
-    ))
-    .unwrap()
-    .data;
+    let order = response::<types::OrderEnvelope>("get_order/card-payment-get-order.json").data;
     assert_eq!(order.type_, Some(types::OrderType::Buy));
     assert_eq!(order.status_name, Some(types::OrderStatus::Pending));
     assert_eq!(order.payment_cost, Some(dec("10")));
@@ -90,12 +78,7 @@ fn a_card_paid_order_carries_its_payment_and_masked_card() {
 
 #[test]
 fn an_order_may_carry_a_status_the_docs_do_not_list() {
-    let order = serde_json::from_value::<types::OrderEnvelope>(recorded(
-        "get_order/get-order.json",
-        "/response/body",
-    ))
-    .unwrap()
-    .data;
+    let order = response::<types::OrderEnvelope>("get_order/get-order.json").data;
     assert_eq!(order.status_name, Some(types::OrderStatus::New));
     assert_eq!(order.items[0].sku, None);
     assert_eq!(order.items[0].total, Some(dec("543.5")));
@@ -108,12 +91,7 @@ fn a_business_customer_is_created_with_its_company_fields() {
             .unwrap();
     assert_eq!(request.account_type.as_deref(), Some("company"));
     assert_eq!(request.tax_office.as_deref().map(String::as_str), Some("Ümraniye"));
-    let created = serde_json::from_value::<types::CustomerEnvelope>(recorded(
-        "create_customer/create-business-customer.json",
-        "/response/body",
-    ))
-    .unwrap()
-    .data;
+    let created = response::<types::CustomerEnvelope>("create_customer/create-business-customer.json").data;
     assert_eq!(created.fullname.as_deref(), Some("Test AŞ"));
     assert_eq!(created.lastname, None);
 }
