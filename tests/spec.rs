@@ -3,10 +3,8 @@
 
 use std::{collections::BTreeSet, fs, path::Path};
 
-use minted_connect::operations::OPERATIONS;
+use minted_connect::operations::{OPERATIONS, Operation};
 use serde_json::Value;
-
-const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 fn spec_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/spec"))
@@ -17,17 +15,10 @@ fn spec() -> Value {
     yaml_serde::from_str(&text).unwrap()
 }
 
-/// (path, METHOD, operation) for every operation in the spec.
-fn operations(spec: &Value) -> Vec<(String, String, Value)> {
-    let mut ops = Vec::new();
-    for (path, item) in spec["paths"].as_object().unwrap() {
-        for (method, op) in item.as_object().unwrap() {
-            if METHODS.contains(&method.as_str()) {
-                ops.push((path.clone(), method.to_uppercase(), op.clone()));
-            }
-        }
-    }
-    ops
+/// The docs entries an operation of the table names in the spec.
+fn x_docs<'a>(spec: &'a Value, op: &Operation) -> &'a Vec<Value> {
+    let node = &spec["paths"][op.path][op.method.to_lowercase()]["x-docs"];
+    node.as_array().unwrap_or_else(|| panic!("{} has no x-docs", op.id))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -52,24 +43,23 @@ fn inventory() -> Vec<InventoryRow> {
 
 #[test]
 fn every_docs_entry_an_operation_claims_is_in_the_inventory_with_its_method_and_path() {
-    let rows = inventory();
-    for (path, method, op) in operations(&spec()) {
-        let id = op["operationId"].as_str().unwrap();
-        let docs = op["x-docs"].as_array().unwrap_or_else(|| panic!("{id} has no x-docs"));
-        assert!(!docs.is_empty(), "{id} names no docs entry");
+    let (spec, rows) = (spec(), inventory());
+    for op in OPERATIONS {
+        let docs = x_docs(&spec, op);
+        assert!(!docs.is_empty(), "{} names no docs entry", op.id);
         for entry in docs {
             let row = rows
                 .iter()
                 .find(|r| {
                     r.section == entry["section"] && r.group == entry["group"] && r.title == entry["title"]
                 })
-                .unwrap_or_else(|| panic!("{id}: no inventory row {entry}"));
+                .unwrap_or_else(|| panic!("{}: no inventory row {entry}", op.id));
             assert_eq!(
-                (row.method.as_str(), row.status.as_str()),
-                (method.as_str(), entry["status"].as_str().unwrap()),
-                "{id}: {entry}"
+                (row.method.as_str(), row.path.as_str(), row.status.as_str()),
+                (op.method, op.path, entry["status"].as_str().unwrap()),
+                "{}: {entry}",
+                op.id
             );
-            assert_eq!(row.path, path, "{id}: {entry}");
         }
     }
 }
@@ -77,19 +67,21 @@ fn every_docs_entry_an_operation_claims_is_in_the_inventory_with_its_method_and_
 #[test]
 fn every_inventory_entry_with_an_operations_method_and_path_is_covered_by_it() {
     let spec = spec();
-    let ops = operations(&spec);
     // The Embedded Webview section uses Bearer tokens, not Digest: another surface.
     for row in inventory().iter().filter(|r| !r.path.is_empty() && r.section != "Embedded Webview") {
-        let Some((_, _, op)) = ops.iter().find(|(p, m, _)| *p == row.path && *m == row.method) else {
+        let Some(op) = OPERATIONS.iter().find(|op| op.path == row.path && op.method == row.method) else {
             panic!("no operation for documented {} {}: {row:?}", row.method, row.path);
         };
-        let covered = op["x-docs"]
-            .as_array()
-            .unwrap()
+        let covered = x_docs(&spec, op)
             .iter()
             .any(|e| e["section"] == row.section && e["title"] == row.title && e["group"] == row.group);
-        assert!(covered, "{} does not name {row:?}", op["operationId"]);
+        assert!(covered, "{} does not name {row:?}", op.id);
     }
+}
+
+#[test]
+fn the_staging_constant_is_the_specs_server() {
+    assert_eq!(spec()["servers"][0]["url"], minted_connect::STAGING_URL);
 }
 
 #[test]
