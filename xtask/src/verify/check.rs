@@ -1,0 +1,360 @@
+//! One exchange against the contract: operation, parameters, status and bodies.
+
+use super::contract::{Contract, Location, Operation, Parameter};
+use super::exchange::{Body, Exchange, Request};
+use super::finding::{Finding, Kind, Severity};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+pub struct Checker<'a> {
+    pub contract: &'a Contract,
+    pub strict: bool,
+}
+
+/// Findings without the exchange's file, which `Checker::check` adds.
+struct Found {
+    kind: Kind,
+    location: &'static str,
+    pointer: String,
+    expected: String,
+    found: String,
+}
+
+impl Checker<'_> {
+    /// The operation the exchange is checked against, and its findings.
+    pub fn check(&self, exchange: &Exchange) -> (Option<String>, Vec<Finding>) {
+        let mut found = Vec::new();
+        let operation = self.operation_of(exchange, &mut found);
+        if let Some((operation, path_values)) = &operation {
+            check_exchange(operation, path_values, exchange, &mut found);
+        }
+        let operation = operation.map(|(op, _)| op.id.clone()).or_else(|| exchange.operation.clone());
+        let findings = found
+            .into_iter()
+            .map(|f| Finding {
+                severity: if f.kind.is_drift() && !self.strict { Severity::Warning } else { Severity::Error },
+                kind: f.kind,
+                file: exchange.file.clone(),
+                entry: exchange.entry,
+                operation: operation.clone(),
+                location: f.location.into(),
+                pointer: f.pointer,
+                expected: f.expected,
+                found: f.found,
+            })
+            .collect();
+        (operation, findings)
+    }
+
+    fn operation_of<'c>(
+        &'c self,
+        exchange: &Exchange,
+        found: &mut Vec<Found>,
+    ) -> Option<(&'c Operation, Vec<(String, String)>)> {
+        let Some(request) = &exchange.request else {
+            let named = exchange.operation.as_deref().and_then(|id| self.contract.operation(id));
+            if named.is_none() {
+                found.push(Found {
+                    kind: Kind::UnknownOperation,
+                    location: "request",
+                    pointer: String::new(),
+                    expected: "an operation of the spec".into(),
+                    found: exchange
+                        .operation
+                        .as_deref()
+                        .map_or("no request and no operation named".into(), |id| {
+                            format!("no request, and no operation `{id}`")
+                        }),
+                });
+            }
+            return named.map(|op| (op, Vec::new()));
+        };
+        let Some((operation, path_values)) = self.contract.route(&request.method, &request.path) else {
+            found.push(Found {
+                kind: Kind::UnknownOperation,
+                location: "request",
+                pointer: String::new(),
+                expected: "a documented method and path".into(),
+                found: format!("{} {}", request.method, request.path),
+            });
+            return None;
+        };
+        if let Some(named) = exchange.operation.as_deref().filter(|named| *named != operation.id) {
+            found.push(Found {
+                kind: Kind::OperationMismatch,
+                location: "request",
+                pointer: String::new(),
+                expected: format!("{} {} for operation `{named}`", request.method, request.path),
+                found: format!("the method and path of `{}` ({})", operation.id, operation.path),
+            });
+        }
+        Some((operation, path_values))
+    }
+}
+
+fn check_exchange(
+    operation: &Operation,
+    path_values: &[(String, String)],
+    exchange: &Exchange,
+    found: &mut Vec<Found>,
+) {
+    if let Some(request) = &exchange.request {
+        check_parameters(operation, path_values, request, found);
+        match &operation.request_body {
+            Some(Some(validator)) => check_body(validator, &request.body, "request.body", found),
+            Some(None) => {}
+            None => undocumented_body(&request.body, "request.body", "no request body", found),
+        }
+    }
+    if let Some(response) = &exchange.response {
+        match operation.response(response.status) {
+            None => found.push(Found {
+                kind: Kind::UndocumentedStatus,
+                location: "response.status",
+                pointer: String::new(),
+                expected: format!("one of {}", operation.documented_statuses()),
+                found: response.status.to_string(),
+            }),
+            Some(documented) => match &documented.body {
+                Some(validator) => check_body(validator, &response.body, "response.body", found),
+                None => undocumented_body(&response.body, "response.body", "no JSON body", found),
+            },
+        }
+    }
+}
+
+fn check_parameters(
+    operation: &Operation,
+    path_values: &[(String, String)],
+    request: &Request,
+    found: &mut Vec<Found>,
+) {
+    for parameter in &operation.parameters {
+        let (location, value) = match parameter.location {
+            Location::Path => {
+                ("path", path_values.iter().find(|(name, _)| *name == parameter.name).map(|(_, v)| v))
+            }
+            Location::Query => {
+                ("query", request.query.iter().find(|(name, _)| *name == parameter.name).map(|(_, v)| v))
+            }
+            Location::Header => (
+                "header",
+                request
+                    .headers
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(&parameter.name))
+                    .map(|(_, v)| v),
+            ),
+        };
+        match value {
+            None if parameter.required => found.push(Found {
+                kind: Kind::MissingParameter,
+                location,
+                pointer: parameter.name.clone(),
+                expected: "a required parameter".into(),
+                found: "absent".into(),
+            }),
+            None => {}
+            Some(value) => check_parameter(parameter, location, value, found),
+        }
+    }
+    for (name, _) in &request.query {
+        let documented =
+            operation.parameters.iter().any(|p| p.location == Location::Query && p.name == *name);
+        if !documented {
+            found.push(Found {
+                kind: Kind::UndocumentedParameter,
+                location: "query",
+                pointer: name.clone(),
+                expected: "no such parameter".into(),
+                found: "one".into(),
+            });
+        }
+    }
+}
+
+fn check_parameter(parameter: &Parameter, location: &'static str, raw: &str, found: &mut Vec<Found>) {
+    let invalid = |expected: String, what: String| Found {
+        kind: Kind::InvalidParameter,
+        location,
+        pointer: parameter.name.clone(),
+        expected,
+        found: what,
+    };
+    let text = if parameter.location == Location::Path {
+        match percent_encoding::percent_decode_str(raw).decode_utf8() {
+            Ok(text) => text.into_owned(),
+            Err(_) => return found.push(invalid("text".into(), "percent-escapes that are not UTF-8".into())),
+        }
+    } else {
+        raw.to_string()
+    };
+    if parameter.location == Location::Path && text.is_empty() {
+        return found.push(invalid("a non-empty value".into(), "an empty path segment".into()));
+    }
+    let Some(validator) = &parameter.validator else { return };
+    let value = typed(&text, parameter.schema_type.as_deref());
+    for error in validator.iter_errors(&value) {
+        let (_, expected, what) = describe(&error);
+        found.push(invalid(expected, what));
+    }
+}
+
+/// Reads a parameter's text as its schema's type; left as text when it is not one.
+fn typed(text: &str, schema_type: Option<&str>) -> Value {
+    let parsed = match schema_type {
+        Some("integer" | "number") => serde_json::from_str::<Value>(text).ok().filter(Value::is_number),
+        Some("boolean") => serde_json::from_str::<Value>(text).ok().filter(Value::is_boolean),
+        Some("array") => Some(Value::Array(text.split(',').map(|item| Value::String(item.into())).collect())),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+fn check_body(validator: &Validator, body: &Body, location: &'static str, found: &mut Vec<Found>) {
+    match body {
+        // A recording without a body is one the docs showed none for.
+        Body::Absent => {}
+        Body::Invalid(reason) => found.push(Found {
+            kind: Kind::InvalidJson,
+            location,
+            pointer: String::new(),
+            expected: "a JSON body".into(),
+            found: reason.clone(),
+        }),
+        Body::Json(value) => {
+            let mut errors: Vec<Found> =
+                validator.iter_errors(value).flat_map(|error| body_findings(&error, location)).collect();
+            // A field whose value fails its schema is also left "unevaluated" by every
+            // enclosing object; only the failure itself is a finding.
+            let pointers: Vec<String> = errors.iter().map(|f| f.pointer.clone()).collect();
+            errors.retain(|f| {
+                f.kind != Kind::UndocumentedField
+                    || !pointers
+                        .iter()
+                        .any(|other| other.strip_prefix(&f.pointer).is_some_and(|rest| rest.starts_with('/')))
+            });
+            found.extend(errors);
+        }
+    }
+}
+
+fn undocumented_body(body: &Body, location: &'static str, expected: &str, found: &mut Vec<Found>) {
+    if !matches!(body, Body::Absent) {
+        found.push(Found {
+            kind: Kind::UndocumentedBody,
+            location,
+            pointer: String::new(),
+            expected: expected.into(),
+            found: "a body".into(),
+        });
+    }
+}
+
+fn body_findings(error: &ValidationError<'_>, location: &'static str) -> Vec<Found> {
+    let pointer = error.instance_path().as_str().to_string();
+    match error.kind() {
+        ValidationErrorKind::UnevaluatedProperties { unexpected }
+        | ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|field| Found {
+                kind: Kind::UndocumentedField,
+                location,
+                pointer: format!("{pointer}/{}", field.replace('~', "~0").replace('/', "~1")),
+                expected: "no such field".into(),
+                found: error.instance().get(field).map_or("one".into(), shape),
+            })
+            .collect(),
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            vec![Found {
+                kind: Kind::MissingField,
+                location,
+                pointer: format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1")),
+                expected: "a required field".into(),
+                found: "absent".into(),
+            }]
+        }
+        _ => {
+            let (kind, expected, found) = describe(error);
+            vec![Found { kind, location, pointer, expected, found }]
+        }
+    }
+}
+
+/// The kind of a schema error, what the schema asks for, and what the value is.
+fn describe(error: &ValidationError<'_>) -> (Kind, String, String) {
+    let instance = error.instance();
+    let length = || match instance.as_ref() {
+        Value::String(s) => format!("{} characters", s.chars().count()),
+        Value::Array(items) => format!("{} items", items.len()),
+        other => shape(other),
+    };
+    match error.kind() {
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => format!("type {t}"),
+                TypeKind::Multiple(types) => {
+                    format!("type {}", types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "))
+                }
+            };
+            (Kind::WrongType, expected, shape(instance))
+        }
+        ValidationErrorKind::Enum { options } => {
+            (Kind::NotInEnum, format!("one of {options}"), instance.to_string())
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            (Kind::NotInEnum, format!("{expected_value}"), instance.to_string())
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            (Kind::PatternMismatch, format!("pattern {pattern}"), shape(instance))
+        }
+        ValidationErrorKind::Format { format } => {
+            (Kind::BadFormat, format!("format {format}"), shape(instance))
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            (Kind::OutOfBounds, format!("at least {limit} characters"), length())
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            (Kind::OutOfBounds, format!("at most {limit} characters"), length())
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            (Kind::OutOfBounds, format!("at least {limit} items"), length())
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            (Kind::OutOfBounds, format!("at most {limit} items"), length())
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            (Kind::OutOfBounds, format!("at least {limit}"), instance.to_string())
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            (Kind::OutOfBounds, format!("at most {limit}"), instance.to_string())
+        }
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            (Kind::OutOfBounds, format!("more than {limit}"), instance.to_string())
+        }
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            (Kind::OutOfBounds, format!("less than {limit}"), instance.to_string())
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            (Kind::NoAlternative, "one of its alternatives".into(), shape(instance))
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            (Kind::NoAlternative, "exactly one of its alternatives".into(), "several match".into())
+        }
+        other => (Kind::SchemaViolation, other.keyword().to_string(), shape(instance)),
+    }
+}
+
+/// A value described without its text: bodies may carry customers' data.
+fn shape(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("a string of {} characters", s.chars().count()),
+        Value::Array(items) => format!("an array of {} items", items.len()),
+        Value::Object(_) => "an object".into(),
+    }
+}

@@ -1,0 +1,326 @@
+//! The spec, read once and compiled into what each exchange is checked against.
+
+use super::inventory::{self, Coverage};
+use super::schema::Translator;
+use jsonschema::Validator;
+use serde_json::{Map, Value, json};
+use std::path::{Path, PathBuf};
+
+/// Why a spec cannot be used at all; `verify` exits with status 2 on it.
+#[derive(Debug)]
+pub struct SpecError(pub String);
+
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// The spec document with its components translated, ready to compile operations from.
+pub struct Spec {
+    pub file: PathBuf,
+    pub document: Value,
+    defs: Value,
+    translator: Translator,
+}
+
+/// One operation as the spec declares it, not yet compiled.
+#[derive(Clone)]
+pub struct OperationDef {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    /// JSON pointer to the operation object in the spec, for error messages.
+    pointer: String,
+}
+
+/// Everything an exchange is checked against, compiled once.
+pub struct Contract {
+    pub operations: Vec<Operation>,
+    /// Hosts the spec's `servers` name; HAR entries to other hosts are not this API's.
+    pub hosts: Vec<String>,
+    /// Path prefixes of the servers (empty when a server is a bare origin).
+    pub base_paths: Vec<String>,
+    pub inventory: Option<Coverage>,
+}
+
+pub struct Operation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    segments: Vec<Segment>,
+    pub parameters: Vec<Parameter>,
+    /// `None`: the operation declares no request body.
+    pub request_body: Option<Option<Validator>>,
+    pub responses: Vec<DocumentedResponse>,
+}
+
+enum Segment {
+    Literal(String),
+    Parameter(String),
+}
+
+pub struct DocumentedResponse {
+    /// `200`, `4XX` or `default`, as the spec writes it.
+    pub status: String,
+    /// `None`: the spec declares no JSON body for this status.
+    pub body: Option<Validator>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+pub struct Parameter {
+    pub name: String,
+    pub location: Location,
+    pub required: bool,
+    /// Query and header values arrive as text; this is the type to read them as.
+    pub schema_type: Option<String>,
+    pub validator: Option<Validator>,
+}
+
+impl Spec {
+    pub fn read(file: &Path) -> Result<Spec, SpecError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| SpecError(format!("{}: cannot read the spec: {e}", file.display())))?;
+        let document: Value = yaml_serde::from_str(&text)
+            .map_err(|e| SpecError(format!("{}: not YAML or JSON: {e}", file.display())))?;
+        if !document.get("paths").is_some_and(Value::is_object) {
+            return Err(SpecError(format!(
+                "{}: no `paths` object; is this an OpenAPI spec?",
+                file.display()
+            )));
+        }
+        let components =
+            document.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
+        let translator = Translator::new(&components);
+        let defs = Value::Object(translator.defs(&components));
+        Ok(Spec { file: file.to_path_buf(), document, defs, translator })
+    }
+
+    pub fn operations(&self) -> Vec<OperationDef> {
+        let mut operations = Vec::new();
+        for (path, item) in self.document["paths"].as_object().into_iter().flatten() {
+            for method in METHODS {
+                if let Some(operation) = item.get(*method) {
+                    operations.push(OperationDef {
+                        id: operation
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_string),
+                        method: method.to_uppercase(),
+                        path: path.clone(),
+                        pointer: format!("/paths/{}/{method}", escape(path)),
+                    });
+                }
+            }
+        }
+        operations
+    }
+
+    pub fn hosts(&self) -> Vec<String> {
+        self.servers().filter_map(|url| url.host_str().map(str::to_string)).collect()
+    }
+
+    pub fn base_paths(&self) -> Vec<String> {
+        self.servers().map(|url| url.path().trim_end_matches('/').to_string()).collect()
+    }
+
+    fn servers(&self) -> impl Iterator<Item = url::Url> + '_ {
+        self.document["servers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|server| server.get("url")?.as_str())
+            .filter_map(|url| url::Url::parse(url).ok())
+    }
+
+    /// Compiles the checks of one operation.
+    pub fn compile(&self, def: &OperationDef) -> Result<Operation, SpecError> {
+        let operation = &self.document.pointer(&def.pointer).expect("pointer made from the document");
+        let at = |what: &str| {
+            format!("{}: operation {} ({} {}), {what}", self.file.display(), def.id, def.method, def.path)
+        };
+
+        let path_item = self.document.pointer(&def.pointer[..def.pointer.rfind('/').unwrap()]).unwrap();
+        let mut parameters = Vec::new();
+        let declared = path_item.get("parameters").into_iter().chain(operation.get("parameters"));
+        for (index, parameter) in declared.flat_map(|list| list.as_array().into_iter().flatten()).enumerate()
+        {
+            let parameter =
+                self.resolve(parameter).map_err(|e| SpecError(at(&format!("parameter {index}: {e}"))))?;
+            let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let location = match parameter.get("in").and_then(Value::as_str) {
+                Some("path") => Location::Path,
+                Some("query") => Location::Query,
+                Some("header") => Location::Header,
+                _ => continue, // cookies: nothing in a recording to check them against
+            };
+            let schema = parameter.get("schema");
+            let validator = schema
+                .map(|schema| self.validator(schema))
+                .transpose()
+                .map_err(|e| SpecError(at(&format!("parameter {name}: {e}"))))?;
+            parameters.push(Parameter {
+                required: location == Location::Path
+                    || parameter.get("required").and_then(Value::as_bool).unwrap_or(false),
+                schema_type: schema.and_then(|s| self.schema_type(s)),
+                name,
+                location,
+                validator,
+            });
+        }
+        // An operation's parameter overrides the path item's one of the same name and place.
+        let mut seen = std::collections::HashSet::new();
+        parameters.reverse();
+        parameters.retain(|p| seen.insert((p.name.to_ascii_lowercase(), p.location)));
+        parameters.reverse();
+
+        let request_body = match operation.get("requestBody") {
+            None => None,
+            Some(body) => {
+                let body = self.resolve(body).map_err(|e| SpecError(at(&format!("requestBody: {e}"))))?;
+                Some(self.json_body(body).map_err(|e| SpecError(at(&format!("requestBody: {e}"))))?)
+            }
+        };
+
+        let mut responses = Vec::new();
+        for (status, response) in operation.get("responses").and_then(Value::as_object).into_iter().flatten()
+        {
+            let response =
+                self.resolve(response).map_err(|e| SpecError(at(&format!("response {status}: {e}"))))?;
+            let body =
+                self.json_body(response).map_err(|e| SpecError(at(&format!("response {status}: {e}"))))?;
+            responses.push(DocumentedResponse { status: status.clone(), body });
+        }
+
+        Ok(Operation {
+            id: def.id.clone(),
+            method: def.method.clone(),
+            path: def.path.clone(),
+            segments: def.path.trim_start_matches('/').split('/').map(Segment::parse).collect(),
+            parameters,
+            request_body,
+            responses,
+        })
+    }
+
+    fn json_body(&self, holder: &Value) -> Result<Option<Validator>, String> {
+        let content = holder.get("content").and_then(Value::as_object);
+        let json = content.into_iter().flatten().find(|(media_type, _)| is_json(media_type));
+        match json.and_then(|(_, media)| media.get("schema")) {
+            Some(schema) => self.validator(schema).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn validator(&self, schema: &Value) -> Result<Validator, String> {
+        let mut root = match self.translator.use_site(schema) {
+            Value::Object(object) => object,
+            other => Map::from_iter([("allOf".to_string(), json!([other]))]),
+        };
+        root.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        root.insert("$defs".into(), self.defs.clone());
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&Value::Object(root))
+            .map_err(|e| format!("the schema cannot be compiled: {e}"))
+    }
+
+    /// The `type` of a parameter schema, following one `$ref`.
+    fn schema_type(&self, schema: &Value) -> Option<String> {
+        let schema = self.resolve(schema).ok()?;
+        schema.get("type").and_then(Value::as_str).map(str::to_string)
+    }
+
+    fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value, String> {
+        match value.get("$ref").and_then(Value::as_str) {
+            None => Ok(value),
+            Some(reference) => reference
+                .strip_prefix('#')
+                .and_then(|pointer| self.document.pointer(pointer))
+                .ok_or_else(|| format!("`$ref: {reference}` does not resolve")),
+        }
+    }
+}
+
+impl Contract {
+    pub fn compile(spec: &Spec) -> Result<Contract, SpecError> {
+        let operations = spec.operations().iter().map(|def| spec.compile(def)).collect::<Result<_, _>>()?;
+        Ok(Contract {
+            operations,
+            hosts: spec.hosts(),
+            base_paths: spec.base_paths(),
+            inventory: inventory::coverage(&spec.file, &spec.document).map_err(SpecError)?,
+        })
+    }
+
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.id == id)
+    }
+
+    /// The operation whose method and path template match, preferring literal segments
+    /// over parameters (`/orders/find` before `/orders/{id}`).
+    pub fn route(&self, method: &str, path: &str) -> Option<(&Operation, Vec<(String, String)>)> {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        self.operations
+            .iter()
+            .filter(|op| op.method.eq_ignore_ascii_case(method))
+            .filter_map(|op| Some((op, op.bind(&segments)?)))
+            .max_by_key(|(op, _)| op.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count())
+    }
+}
+
+impl Operation {
+    fn bind(&self, segments: &[&str]) -> Option<Vec<(String, String)>> {
+        if segments.len() != self.segments.len() {
+            return None;
+        }
+        let mut bound = Vec::new();
+        for (template, actual) in self.segments.iter().zip(segments) {
+            match template {
+                Segment::Literal(literal) if literal == actual => {}
+                Segment::Literal(_) => return None,
+                Segment::Parameter(name) => bound.push((name.clone(), actual.to_string())),
+            }
+        }
+        Some(bound)
+    }
+
+    /// The documented response for a status: exact, then `2XX`-style, then `default`.
+    pub fn response(&self, status: u16) -> Option<&DocumentedResponse> {
+        let exact = status.to_string();
+        let range = format!("{}XX", status / 100);
+        [exact.as_str(), range.as_str(), "default"]
+            .iter()
+            .find_map(|key| self.responses.iter().find(|r| r.status.eq_ignore_ascii_case(key)))
+    }
+
+    pub fn documented_statuses(&self) -> String {
+        self.responses.iter().map(|r| r.status.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl Segment {
+    fn parse(segment: &str) -> Segment {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => Segment::Parameter(name.to_string()),
+            None => Segment::Literal(segment.to_string()),
+        }
+    }
+}
+
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,62 @@
+//! Our recording format (`spec/README.md`): one exchange per file, the request's query
+//! and headers as objects, a body absent where the docs showed none.
+
+use super::exchange::{Body, Exchange, Request, Response, split_query};
+use serde_json::{Map, Value};
+
+pub fn read(file: &str, document: &Value) -> Result<Exchange, String> {
+    let object =
+        document.as_object().ok_or("not an object: a recording is {operation, request, response}")?;
+    if !object.contains_key("request") && !object.contains_key("response") {
+        return Err("neither `request` nor `response`, nor a HAR `log`".into());
+    }
+    let operation = match object.get("operation") {
+        None => None,
+        Some(Value::String(id)) => Some(id.clone()),
+        Some(_) => return Err("`operation` is not a string".into()),
+    };
+    let request = object.get("request").map(request).transpose()?;
+    let response = object.get("response").map(response).transpose()?;
+    Ok(Exchange { file: file.to_string(), entry: None, operation, request, response })
+}
+
+fn request(value: &Value) -> Result<Request, String> {
+    let object = value.as_object().ok_or("`request` is not an object")?;
+    let method = text(object, "method", "request")?.to_ascii_uppercase();
+    let (path, mut query) = split_query(text(object, "path", "request")?);
+    query.extend(pairs(object, "query")?);
+    let headers = pairs(object, "headers")?;
+    Ok(Request { method, path, query, headers, body: body(object) })
+}
+
+fn response(value: &Value) -> Result<Response, String> {
+    let object = value.as_object().ok_or("`response` is not an object")?;
+    let status = object
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .ok_or("`response.status` is not an HTTP status number")?;
+    Ok(Response { status, body: body(object) })
+}
+
+fn body(object: &Map<String, Value>) -> Body {
+    object.get("body").map_or(Body::Absent, |body| Body::Json(body.clone()))
+}
+
+fn text<'a>(object: &'a Map<String, Value>, key: &str, within: &str) -> Result<&'a str, String> {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("`{within}.{key}` is missing or not a string"))
+}
+
+fn pairs(object: &Map<String, Value>, key: &str) -> Result<Vec<(String, String)>, String> {
+    let Some(value) = object.get(key) else { return Ok(Vec::new()) };
+    let map = value.as_object().ok_or_else(|| format!("`request.{key}` is not an object"))?;
+    map.iter()
+        .map(|(name, value)| match value {
+            Value::String(s) => Ok((name.clone(), s.clone())),
+            _ => Err(format!("`request.{key}.{name}` is not a string")),
+        })
+        .collect()
+}

@@ -1,0 +1,117 @@
+//! The end of a run: findings, a summary, and the exit status they make.
+
+use super::finding::{Finding, Kind, Severity};
+use super::inventory::Coverage;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+#[derive(Serialize, Debug)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Summary {
+    pub files: usize,
+    pub exchanges: usize,
+    pub skipped_other_host: usize,
+    pub skipped_not_json: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub findings_by_kind: BTreeMap<String, usize>,
+    pub operations: usize,
+    pub operations_without_recording: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<Coverage>,
+}
+
+impl Report {
+    /// 2: something could not be read at all; 1: an error finding; 0: everything conforms.
+    pub fn exit_code(&self) -> u8 {
+        if self.findings.iter().any(|f| f.kind == Kind::Unreadable) {
+            2
+        } else if self.summary.errors > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for finding in &self.findings {
+            let _ = writeln!(out, "{finding}");
+        }
+        let s = &self.summary;
+        if !self.findings.is_empty() {
+            out.push('\n');
+        }
+        let _ = write!(out, "checked {} exchanges from {} files", s.exchanges, s.files);
+        if s.skipped_other_host + s.skipped_not_json > 0 {
+            let _ = write!(
+                out,
+                " (skipped {} to other hosts, {} with non-JSON bodies)",
+                s.skipped_other_host, s.skipped_not_json
+            );
+        }
+        let _ = writeln!(out, "\n{} errors, {} warnings", s.errors, s.warnings);
+        for (kind, count) in &s.findings_by_kind {
+            let _ = writeln!(out, "  {kind}: {count}");
+        }
+        let recorded = s.operations - s.operations_without_recording.len();
+        let _ = write!(out, "operations with a recording: {recorded} of {}", s.operations);
+        if !s.operations_without_recording.is_empty() {
+            let _ = write!(out, "; none for {}", s.operations_without_recording.join(", "));
+        }
+        out.push('\n');
+        if let Some(inventory) = &s.inventory {
+            let counted = |by_status: &BTreeMap<String, usize>| {
+                let total: usize = by_status.values().sum();
+                let parts: Vec<String> =
+                    by_status.iter().map(|(status, n)| format!("{n} {status}")).collect();
+                format!("{total} ({})", parts.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "docs inventory: {} entries; with an operation {}; without one {}",
+                inventory.entries,
+                counted(&inventory.with_operation),
+                counted(&inventory.without_operation)
+            );
+        }
+        out
+    }
+}
+
+pub fn summarize(
+    findings: &[Finding],
+    files: usize,
+    exchanges: usize,
+    skipped: (usize, usize),
+    operations: &[String],
+    recorded: &std::collections::BTreeSet<String>,
+    inventory: Option<Coverage>,
+) -> Summary {
+    let mut findings_by_kind = BTreeMap::new();
+    for finding in findings {
+        *findings_by_kind.entry(finding.kind.name()).or_default() += 1;
+    }
+    Summary {
+        files,
+        exchanges,
+        skipped_other_host: skipped.0,
+        skipped_not_json: skipped.1,
+        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
+        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+        findings_by_kind,
+        operations: operations.len(),
+        operations_without_recording: operations
+            .iter()
+            .filter(|id| !recorded.contains(*id))
+            .cloned()
+            .collect(),
+        inventory,
+    }
+}

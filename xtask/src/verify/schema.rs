@@ -1,0 +1,164 @@
+//! OpenAPI 3.0 schema objects, rewritten as JSON Schema 2020-12 for the `jsonschema` crate.
+//!
+//! The differences that matter: `nullable` (3.0 has no `null` type), `$ref`s into
+//! `#/components/schemas` (become `#/$defs`), boolean `exclusiveMinimum`/`exclusiveMaximum`,
+//! and OpenAPI-only keywords (`example`, `x-*`, ...), which are dropped.
+//!
+//! Undocumented fields are found by closing every documented object with
+//! `unevaluatedProperties: false`. Under `allOf`, closing a member would reject its
+//! siblings' fields, so the `allOf` itself is closed and its members stay open; a
+//! component used as such a member is therefore open in `$defs` and closed at each
+//! other place that refers to it.
+
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// Keywords that mean something to OpenAPI but not to JSON Schema validation.
+const OPENAPI_ONLY: &[&str] = &["example", "discriminator", "xml", "externalDocs", "nullable"];
+
+pub struct Translator {
+    /// Components that appear as a member of an `allOf` with siblings.
+    open_components: BTreeSet<String>,
+}
+
+impl Translator {
+    pub fn new(components: &Map<String, Value>) -> Self {
+        let mut open_components = BTreeSet::new();
+        for schema in components.values() {
+            collect_all_of_members(schema, &mut open_components);
+        }
+        Translator { open_components }
+    }
+
+    /// `components.schemas`, translated, to be placed under `$defs`.
+    pub fn defs(&self, components: &Map<String, Value>) -> Map<String, Value> {
+        components
+            .iter()
+            .map(|(name, schema)| {
+                let closed = !self.open_components.contains(name);
+                (name.clone(), self.translate(schema, closed))
+            })
+            .collect()
+    }
+
+    /// A schema used in an operation (body or parameter), closed like any other.
+    pub fn use_site(&self, schema: &Value) -> Value {
+        self.translate(schema, true)
+    }
+
+    fn translate(&self, schema: &Value, closed: bool) -> Value {
+        let Some(object) = schema.as_object() else { return schema.clone() };
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            // OpenAPI 3.0 ignores siblings of `$ref`.
+            return self.reference(reference, closed);
+        }
+        let mut out = Map::new();
+        for (key, value) in object {
+            if key.starts_with("x-") || OPENAPI_ONLY.contains(&key.as_str()) {
+                continue;
+            }
+            let translated = match key.as_str() {
+                "properties" => Value::Object(
+                    value
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, property)| (name.clone(), self.translate(property, true)))
+                        .collect(),
+                ),
+                "items" | "not" => self.translate(value, true),
+                "additionalProperties" if value.is_object() => self.translate(value, true),
+                "allOf" => {
+                    let members = value.as_array().map(Vec::as_slice).unwrap_or_default();
+                    let member_closed = members.len() == 1;
+                    Value::Array(members.iter().map(|m| self.translate(m, member_closed)).collect())
+                }
+                "oneOf" | "anyOf" => Value::Array(
+                    value.as_array().into_iter().flatten().map(|m| self.translate(m, true)).collect(),
+                ),
+                _ => value.clone(),
+            };
+            out.insert(key.clone(), translated);
+        }
+        exclusive_bounds(&mut out);
+        let documents_fields = out.contains_key("properties")
+            || out.get("allOf").and_then(Value::as_array).is_some_and(|members| members.len() > 1);
+        if closed && documents_fields && !out.contains_key("additionalProperties") {
+            out.insert("unevaluatedProperties".into(), Value::Bool(false));
+        }
+        if object.get("nullable") == Some(&Value::Bool(true)) {
+            return nullable(out);
+        }
+        Value::Object(out)
+    }
+
+    fn reference(&self, reference: &str, closed: bool) -> Value {
+        let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) else {
+            // Left as it is: compiling the schema reports the unresolvable reference.
+            return json!({ "$ref": reference });
+        };
+        let target = format!("#/$defs/{}", escape_pointer_token(name));
+        if closed && self.open_components.contains(name) {
+            json!({ "$ref": target, "unevaluatedProperties": false })
+        } else {
+            json!({ "$ref": target })
+        }
+    }
+}
+
+fn collect_all_of_members(schema: &Value, open: &mut BTreeSet<String>) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(members) = object.get("allOf").and_then(Value::as_array).filter(|m| m.len() > 1) {
+                for member in members {
+                    if let Some(name) = member
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix(COMPONENT_PREFIX))
+                    {
+                        open.insert(name.to_string());
+                    }
+                }
+            }
+            object.values().for_each(|value| collect_all_of_members(value, open));
+        }
+        Value::Array(items) => items.iter().for_each(|value| collect_all_of_members(value, open)),
+        _ => {}
+    }
+}
+
+/// OpenAPI 3.0 writes `exclusiveMinimum: true` beside `minimum`; 2020-12 wants the bound itself.
+fn exclusive_bounds(schema: &mut Map<String, Value>) {
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Bool(is_exclusive)) = schema.get(exclusive).cloned() {
+            schema.remove(exclusive);
+            if is_exclusive && let Some(limit) = schema.remove(bound) {
+                schema.insert(exclusive.into(), limit);
+            }
+        }
+    }
+}
+
+fn nullable(mut schema: Map<String, Value>) -> Value {
+    match schema.get_mut("type") {
+        Some(Value::String(single)) => {
+            let single = std::mem::take(single);
+            schema.insert("type".into(), json!([single, "null"]));
+            if let Some(Value::Array(options)) = schema.get_mut("enum")
+                && !options.contains(&Value::Null)
+            {
+                options.push(Value::Null);
+            }
+            Value::Object(schema)
+        }
+        // No `type` to widen (a composition): `null` or the rest. `if`/`else` rather than
+        // `anyOf` keeps the rest's own errors instead of one "matches no alternative".
+        _ => json!({ "if": { "type": "null" }, "else": schema }),
+    }
+}
+
+fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
