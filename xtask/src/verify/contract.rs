@@ -4,7 +4,10 @@ use super::inventory::{self, Coverage};
 use super::schema::Translator;
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Why a spec cannot be used at all; `verify` exits with status 2 on it.
 #[derive(Debug)]
@@ -24,6 +27,7 @@ pub struct Spec {
     pub document: Value,
     defs: Value,
     translator: Translator,
+    compiled: RefCell<HashMap<String, Arc<Validator>>>,
 }
 
 /// One operation as the spec declares it, not yet compiled.
@@ -53,7 +57,7 @@ pub struct Operation {
     segments: Vec<Segment>,
     pub parameters: Vec<Parameter>,
     /// `None`: the operation declares no request body.
-    pub request_body: Option<Option<Validator>>,
+    pub request_body: Option<Option<Arc<Validator>>>,
     pub responses: Vec<DocumentedResponse>,
 }
 
@@ -66,7 +70,7 @@ pub struct DocumentedResponse {
     /// `200`, `4XX` or `default`, as the spec writes it.
     pub status: String,
     /// `None`: the spec declares no JSON body for this status.
-    pub body: Option<Validator>,
+    pub body: Option<Arc<Validator>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -82,7 +86,7 @@ pub struct Parameter {
     pub required: bool,
     /// Query and header values arrive as text; this is the type to read them as.
     pub schema_type: Option<String>,
-    pub validator: Option<Validator>,
+    pub validator: Option<Arc<Validator>>,
 }
 
 impl Spec {
@@ -101,7 +105,7 @@ impl Spec {
             document.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let translator = Translator::new(&components);
         let defs = Value::Object(translator.defs(&components));
-        Ok(Spec { file: file.to_path_buf(), document, defs, translator })
+        Ok(Spec { file: file.to_path_buf(), document, defs, translator, compiled: RefCell::default() })
     }
 
     pub fn operations(&self) -> Vec<OperationDef> {
@@ -211,7 +215,7 @@ impl Spec {
         })
     }
 
-    fn json_body(&self, holder: &Value) -> Result<Option<Validator>, String> {
+    fn json_body(&self, holder: &Value) -> Result<Option<Arc<Validator>>, String> {
         let content = holder.get("content").and_then(Value::as_object);
         let json = content.into_iter().flatten().find(|(media_type, _)| is_json(media_type));
         match json.and_then(|(_, media)| media.get("schema")) {
@@ -220,17 +224,32 @@ impl Spec {
         }
     }
 
-    fn validator(&self, schema: &Value) -> Result<Validator, String> {
-        let mut root = match self.translator.use_site(schema) {
+    /// Forgets the compiled schemas, so that the next compile starts from nothing
+    /// (the benchmark's baseline).
+    pub fn forget_compiled(&self) {
+        self.compiled.borrow_mut().clear();
+    }
+
+    /// Compiled once per distinct schema: operations share their header parameters.
+    fn validator(&self, schema: &Value) -> Result<Arc<Validator>, String> {
+        let translated = self.translator.use_site(schema);
+        let key = translated.to_string();
+        if let Some(validator) = self.compiled.borrow().get(&key) {
+            return Ok(Arc::clone(validator));
+        }
+        let mut root = match translated {
             Value::Object(object) => object,
             other => Map::from_iter([("allOf".to_string(), json!([other]))]),
         };
         root.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
         root.insert("$defs".into(), self.defs.clone());
-        jsonschema::options()
+        let validator = jsonschema::options()
             .should_validate_formats(true)
             .build(&Value::Object(root))
-            .map_err(|e| format!("the schema cannot be compiled: {e}"))
+            .map_err(|e| format!("the schema cannot be compiled: {e}"))?;
+        let validator = Arc::new(validator);
+        self.compiled.borrow_mut().insert(key, Arc::clone(&validator));
+        Ok(validator)
     }
 
     /// The `type` of a parameter schema, following one `$ref`.

@@ -48,7 +48,7 @@ impl Report {
         if !self.findings.is_empty() {
             out.push('\n');
         }
-        let _ = write!(out, "checked {} exchanges from {} files", s.exchanges, s.files);
+        let _ = write!(out, "checked {} from {}", plural(s.exchanges, "exchange"), plural(s.files, "file"));
         if s.skipped_other_host + s.skipped_not_json > 0 {
             let _ = write!(
                 out,
@@ -56,7 +56,7 @@ impl Report {
                 s.skipped_other_host, s.skipped_not_json
             );
         }
-        let _ = writeln!(out, "\n{} errors, {} warnings", s.errors, s.warnings);
+        let _ = writeln!(out, "\n{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
         for (kind, count) in &s.findings_by_kind {
             let _ = writeln!(out, "  {kind}: {count}");
         }
@@ -114,4 +114,8 @@ pub fn summarize(
             .collect(),
         inventory,
     }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
