@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use xtask::verify;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Maintenance commands for the Minted Connect spec")]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Maintenance commands for the Minted Connect spec"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,10 +29,11 @@ enum Command {
         /// Treat undocumented fields, parameters and bodies as errors, not warnings.
         #[arg(long)]
         strict: bool,
+        /// `json` prints the findings and the summary as one JSON document, for other tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// A host whose HAR entries count as this API's, besides the spec's servers
-        /// (a production URL, say). Repeatable.
+        /// (a production host, say). Repeatable.
         #[arg(long = "host", value_name = "HOST")]
         hosts: Vec<String>,
         /// Recording files, HAR files, or directories of them [default: spec/recordings]

@@ -162,3 +162,99 @@ fn nullable(mut schema: Map<String, Value>) -> Value {
 fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Translator;
+    use serde_json::{Value, json};
+
+    /// Compiles `schema` (an OpenAPI 3.0 schema) against `components` and returns the
+    /// errors for `instance` as (keyword, instance pointer).
+    fn errors(components: Value, schema: Value, instance: Value) -> Vec<(String, String)> {
+        let components = components.as_object().cloned().unwrap_or_default();
+        let translator = Translator::new(&components);
+        let mut root = translator.use_site(&schema).as_object().cloned().unwrap();
+        root.insert("$defs".into(), Value::Object(translator.defs(&components)));
+        let validator =
+            jsonschema::options().should_validate_formats(true).build(&Value::Object(root)).unwrap();
+        validator
+            .iter_errors(&instance)
+            .map(|e| (e.kind().keyword().to_string(), e.instance_path().as_str().to_string()))
+            .collect()
+    }
+
+    fn no_components() -> Value {
+        json!({})
+    }
+
+    #[test]
+    fn nullable_type_admits_null_and_its_enum() {
+        let schema = json!({"type": "string", "nullable": true, "enum": ["a"]});
+        assert!(errors(no_components(), schema.clone(), json!(null)).is_empty());
+        assert!(errors(no_components(), schema.clone(), json!("a")).is_empty());
+        assert_eq!(errors(no_components(), schema, json!("b")), [("enum".into(), String::new())]);
+    }
+
+    #[test]
+    fn nullable_composition_admits_null_and_keeps_the_inner_error() {
+        let components = json!({"Date": {"type": "string", "pattern": "^[0-9]{4}$"}});
+        let schema = json!({
+            "type": "object",
+            "properties": {"born": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/Date"}]}}
+        });
+        assert!(errors(components.clone(), schema.clone(), json!({"born": null})).is_empty());
+        assert!(errors(components.clone(), schema.clone(), json!({"born": "1970"})).is_empty());
+        let found = errors(components, schema, json!({"born": "70"}));
+        assert!(found.contains(&("pattern".into(), "/born".into())), "{found:?}");
+    }
+
+    #[test]
+    fn all_of_is_closed_as_a_whole_and_its_members_stay_open() {
+        let components = json!({
+            "Envelope": {"type": "object", "required": ["success"], "properties": {"success": {"type": "boolean"}}},
+            "Item": {"type": "object", "properties": {"id": {"type": "integer"}}},
+            "ItemEnvelope": {"allOf": [
+                {"$ref": "#/components/schemas/Envelope"},
+                {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Item"}}}
+            ]}
+        });
+        let schema = json!({"$ref": "#/components/schemas/ItemEnvelope"});
+        let clean = json!({"success": true, "data": {"id": 1}});
+        assert!(errors(components.clone(), schema.clone(), clean).is_empty());
+        let extra_inside = json!({"success": true, "data": {"id": 1, "name": "x"}});
+        assert!(
+            errors(components.clone(), schema.clone(), extra_inside)
+                .contains(&("unevaluatedProperties".into(), "/data".into()))
+        );
+        let extra_outside = json!({"success": true, "data": {"id": 1}, "trace": "x"});
+        assert_eq!(
+            errors(components.clone(), schema, extra_outside),
+            [("unevaluatedProperties".into(), String::new())]
+        );
+        // The open member is closed where it is used on its own.
+        let alone = json!({"$ref": "#/components/schemas/Envelope"});
+        assert_eq!(
+            errors(components, alone, json!({"success": true, "x": 1})),
+            [("unevaluatedProperties".into(), String::new())]
+        );
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_become_numeric() {
+        let schema = json!({"type": "number", "minimum": 0, "exclusiveMinimum": true});
+        assert_eq!(
+            errors(no_components(), schema.clone(), json!(0)),
+            [("exclusiveMinimum".into(), String::new())]
+        );
+        assert!(errors(no_components(), schema, json!(0.01)).is_empty());
+        let inclusive = json!({"type": "number", "minimum": 0, "exclusiveMinimum": false});
+        assert!(errors(no_components(), inclusive, json!(0)).is_empty());
+    }
+
+    #[test]
+    fn openapi_only_keywords_are_dropped_and_formats_checked() {
+        let schema = json!({"type": "string", "format": "date", "example": 5, "x-doc-note": "why"});
+        assert!(errors(no_components(), schema.clone(), json!("2024-12-05")).is_empty());
+        assert_eq!(errors(no_components(), schema, json!("05.12.2024")), [("format".into(), String::new())]);
+    }
+}
