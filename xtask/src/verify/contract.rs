@@ -105,6 +105,13 @@ impl Spec {
             document.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let translator = Translator::new(&components);
         let defs = Value::Object(translator.defs(&components));
+        // Checked here once, so that a broken component is named, not the first operation using it.
+        let all_components =
+            json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs});
+        if let Err(e) = jsonschema::options().should_validate_formats(true).build(&all_components) {
+            let at = e.instance_path().as_str().replacen("/$defs", "/components/schemas", 1);
+            return Err(SpecError(format!("{}: {at}: {e}", file.display())));
+        }
         Ok(Spec { file: file.to_path_buf(), document, defs, translator, compiled: RefCell::default() })
     }
 

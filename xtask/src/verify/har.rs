@@ -28,7 +28,7 @@ enum Skip {
 }
 
 fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<Option<Exchange>, Skip> {
-    let malformed = |what: &str| Skip::Malformed(format!("entry {index}: {what}"));
+    let malformed = |what: &str| Skip::Malformed(what.to_string());
     let request = entry.get("request").ok_or_else(|| malformed("no `request`"))?;
     let method =
         request.get("method").and_then(Value::as_str).ok_or_else(|| malformed("no `request.method`"))?;
