@@ -6,7 +6,7 @@
 
 use std::{env, fs, panic, path::Path, process};
 
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use schemars::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
@@ -54,11 +54,18 @@ fn openapi(document: &Value) -> openapiv3::OpenAPI {
 /// The client: builder interface, one extension trait per tag, decimal amounts.
 fn generate(document: &Value, spec: &openapiv3::OpenAPI) -> String {
     let mut settings = GenerationSettings::default();
-    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Separate).with_conversion(
-        decimal_schema(),
-        "rust_decimal::Decimal",
-        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-    );
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Separate)
+        .with_conversion(
+            decimal_schema(),
+            "rust_decimal::Decimal",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
+        // Authentication, the API's headers and error classification live in
+        // `src/transport.rs`, as the client's hooks; a missing impl is a compile error.
+        .with_inner_type(quote::quote!(crate::transport::ClientState))
+        .with_hooks(HooksMode::Expected);
     let mut generator = Generator::new(&settings);
     // typify panics on some schemas it cannot handle; report those like any other error.
     panic::set_hook(Box::new(|_| {}));
@@ -77,8 +84,42 @@ fn generate(document: &Value, spec: &openapiv3::OpenAPI) -> String {
         let at = operations(document).find(|(_, _, op)| named(op)).map(|(p, m, _)| format!("paths.{p}.{m}"));
         fail(at.as_deref(), &reason)
     });
-    let file = syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")));
+    let mut file: syn::File =
+        syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")));
+    implement_envelope(&mut file);
     prettyplease::unparse(&file)
+}
+
+/// Every response is the envelope `{data, success, code, message}`; each generated
+/// struct of that shape gets `crate::envelope::Envelope`, with `data`'s type as generated.
+fn implement_envelope(file: &mut syn::File) {
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        fail(None, "the generated code has no `types` module")
+    };
+    let mut impls = Vec::new();
+    for item in types.iter() {
+        let syn::Item::Struct(envelope) = item else { continue };
+        let field = |name: &str| envelope.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == name));
+        let (Some(data), Some(_), Some(_), Some(_)) =
+            (field("data"), field("success"), field("code"), field("message"))
+        else {
+            continue;
+        };
+        let (name, data) = (&envelope.ident, &data.ty);
+        impls.push(syn::parse_quote! {
+            impl crate::envelope::Envelope for #name {
+                type Data = #data;
+                fn success(&self) -> bool { self.success }
+                fn code(&self) -> i64 { self.code }
+                fn message(&self) -> &str { &self.message }
+                fn into_data(self) -> #data { self.data }
+            }
+        });
+    }
+    types.extend(impls);
 }
 
 /// Every local `$ref` must name a part of the document; other references are
@@ -137,7 +178,8 @@ fn operation_table(document: &Value) -> String {
         let response = schema_name(&op["responses"]["200"], &format!("{at}.responses.200"));
         rows += &format!(
             "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, api_version: {api_version:?}, \
-                 request: {request}, response: roundtrip::<types::{response}> }},\n",
+                 request: {request}, response: roundtrip::<types::{response}>, \
+                 decode_response: decode::<types::{response}> }},\n",
             method.to_uppercase(),
         );
     }

@@ -6,17 +6,18 @@
 //! schema in [`types`]. Money and metal amounts are [`rust_decimal::Decimal`].
 //!
 //! ```no_run
-//! use minted_connect::{prelude::*, types, Client, STAGING_URL};
+//! use minted_connect::{prelude::*, types, Client, IntoData};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new(STAGING_URL);
+//! # async fn run() -> Result<(), minted_connect::Error> {
+//! // MINTED_BASE_URL, MINTED_USERNAME, MINTED_PASSWORD (and optionally
+//! // MINTED_CLIENT_ID, MINTED_LANGUAGE); or `Client::builder()`.
+//! let client = Client::from_env()?;
 //! let fix = client
 //!     .price_fix()
 //!     .body(types::PriceFixRequest::builder().type_("digital").customer_external_id(Some("MTD0018232".to_string())))
 //!     .send()
 //!     .await?
-//!     .into_inner()
-//!     .data;
+//!     .into_data()?;
 //! for price in &fix.prices {
 //!     println!("{:?}: buy {:?}, sell {:?}", price.sku, price.buy_price, price.sell_price);
 //! }
@@ -25,17 +26,28 @@
 //! # }
 //! ```
 //!
-//! Every call still needs HTTP Digest authentication and the `x-client-id`,
-//! `Accept-Language` and `api-version` headers; the generated builders take
-//! the headers as optional per-call overrides.
+//! Every call is authenticated with HTTP Digest (one round trip per call once the
+//! first challenge is answered) and carries `x-client-id`, `Accept-Language` and
+//! the operation's `api-version`; a builder's `.x_client_id()`, `.accept_language()`
+//! or `.api_version()` overrides one for one call. Every failure is one
+//! [`Error`], whose variants say what the caller can do.
 
 #[allow(clippy::all, missing_docs, unused_imports)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
+mod auth;
+mod config;
+pub mod envelope;
+mod error;
 pub mod operations;
+mod transport;
 
+pub use config::ClientBuilder;
+pub use envelope::IntoData;
+pub use error::{AuthFailure, BodyStart, Error, TransportKind};
 pub use generated::*;
+pub use transport::ClientState;
 
 /// Base URL of the documented testing environment. Production URLs are given
 /// to partners at onboarding.

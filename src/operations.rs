@@ -4,6 +4,7 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::envelope::Envelope;
 use crate::types;
 
 /// One operation of the spec.
@@ -21,6 +22,8 @@ pub struct Operation {
     pub request: Option<Roundtrip>,
     /// Parses a 200 response body into the operation's response type and writes it back.
     pub response: Roundtrip,
+    /// Decodes a 200 response body as the client will, saying where it does not fit.
+    pub decode_response: Decode,
 }
 
 /// Parses JSON into a generated type and serializes it again: the result is
@@ -32,6 +35,55 @@ fn roundtrip<T: DeserializeOwned + Serialize>(
     value: serde_json::Value,
 ) -> Result<serde_json::Value, serde_json::Error> {
     serde_json::from_value::<T>(value).and_then(|typed| serde_json::to_value(typed))
+}
+
+/// Decodes a response body into the operation's envelope type and returns the
+/// envelope's verdict (`success`, `code`, `message`), or where the body does not fit.
+pub type Decode = fn(&[u8]) -> Result<Verdict, Misfit>;
+
+/// What a response envelope says of the call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub success: bool,
+    pub code: i64,
+    pub message: String,
+}
+
+/// Where and why a body does not fit its type. `reason` never quotes the body's
+/// values: they may be a customer's data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Misfit {
+    /// Path to the offending value, e.g. `data.prices[0].buy_price` (`.` for the whole body).
+    pub path: String,
+    pub reason: String,
+}
+
+fn decode<T: DeserializeOwned + Envelope>(body: &[u8]) -> Result<Verdict, Misfit> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let envelope: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Misfit {
+        path: e.path().to_string(),
+        reason: withhold_values(&e.inner().to_string()),
+    })?;
+    deserializer.end().map_err(|e| Misfit { path: ".".into(), reason: e.to_string() })?;
+    Ok(Verdict {
+        success: envelope.success(),
+        code: envelope.code(),
+        message: envelope.message().to_string(),
+    })
+}
+
+/// serde quotes the offending value ("invalid type: string \"Ada\", expected i64");
+/// keep the kind and the expectation, drop the value.
+fn withhold_values(reason: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = reason.strip_prefix(prefix)
+            && let Some(expected) = rest.rfind(", expected ").map(|at| &rest[at..])
+        {
+            let kind = rest.split([' ', ',']).next().unwrap_or_default();
+            return format!("{prefix}{kind}{expected}");
+        }
+    }
+    reason.to_string()
 }
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));

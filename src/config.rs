@@ -1,0 +1,191 @@
+//! Configuring a client once: where, who, the headers the API expects, and timeouts.
+
+use crate::auth::{Credentials, DigestSession};
+use crate::error::Error;
+use crate::transport::ClientState;
+use crate::{Client, STAGING_URL};
+use reqwest::header::HeaderValue;
+use std::sync::Arc;
+use std::time::Duration;
+
+const USER_AGENT: &str = concat!("minted-connect/", env!("CARGO_PKG_VERSION"));
+
+/// Builds a [`Client`]; from [`Client::builder`].
+///
+/// ```no_run
+/// # fn run() -> Result<(), minted_connect::Error> {
+/// let client = minted_connect::Client::builder()
+///     .base_url(minted_connect::STAGING_URL)
+///     .credentials("partner-user", "partner-password")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    client_id: String,
+    language: String,
+    api_version: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: STAGING_URL.to_string(),
+            credentials: None,
+            client_id: "web".into(),
+            language: "tr".into(),
+            api_version: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API's base URL: [`STAGING_URL`] (the default), or the production URL given at onboarding.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The partner's HTTP Digest credentials.
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::new(username.into(), password.into()));
+        self
+    }
+
+    /// The `x-client-id` header sent on every call (default `web`).
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = client_id.into();
+        self
+    }
+
+    /// The `Accept-Language` header sent on every call (default `tr`).
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = language.into();
+        self
+    }
+
+    /// Sends this `api-version` on every call instead of the one each operation's
+    /// docs give (see [`crate::operations::OPERATIONS`]).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a whole exchange may take, body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let url = url::Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("base URL {:?}: {e}", self.base_url)))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("base URL {:?}: not http or https", self.base_url)));
+        }
+        let header = |name: &str, value: &str| {
+            HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("{name} {value:?} is not a valid header value")))
+        };
+        let state = ClientState {
+            client_id: header("client id", &self.client_id)?,
+            language: header("language", &self.language)?,
+            api_version: self.api_version.as_deref().map(|v| header("api-version", v)).transpose()?,
+            digest: self.credentials.map(|credentials| Arc::new(DigestSession::new(credentials))),
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        Ok(Client::new_with_client(self.base_url.trim_end_matches('/'), http, state))
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `MINTED_BASE_URL`, `MINTED_USERNAME` and
+    /// `MINTED_PASSWORD`, and optionally `MINTED_CLIENT_ID` and `MINTED_LANGUAGE`.
+    pub fn from_env() -> Result<Client, Error> {
+        from_variables(|name| std::env::var(name).ok())?.build()
+    }
+}
+
+pub(crate) fn from_variables(variable: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
+    let required = |name: &str| {
+        variable(name).filter(|v| !v.is_empty()).ok_or_else(|| Error::Config(format!("{name} is not set")))
+    };
+    let mut builder = Client::builder()
+        .base_url(required("MINTED_BASE_URL")?)
+        .credentials(required("MINTED_USERNAME")?, required("MINTED_PASSWORD")?);
+    if let Some(client_id) = variable("MINTED_CLIENT_ID") {
+        builder = builder.client_id(client_id);
+    }
+    if let Some(language) = variable("MINTED_LANGUAGE") {
+        builder = builder.language(language);
+    }
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variables<'a>(set: &'a [(&str, &str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| set.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn environment_names_what_is_missing() {
+        let missing =
+            from_variables(variables(&[("MINTED_BASE_URL", "http://127.0.0.1:1"), ("MINTED_USERNAME", "u")]));
+        assert!(matches!(missing, Err(Error::Config(m)) if m == "MINTED_PASSWORD is not set"));
+    }
+
+    #[test]
+    fn environment_sets_the_optional_headers() {
+        let set = [
+            ("MINTED_BASE_URL", "http://127.0.0.1:1"),
+            ("MINTED_USERNAME", "u"),
+            ("MINTED_PASSWORD", "p"),
+            ("MINTED_CLIENT_ID", "mobile"),
+            ("MINTED_LANGUAGE", "en"),
+        ];
+        let builder = from_variables(variables(&set)).unwrap();
+        assert_eq!((builder.client_id.as_str(), builder.language.as_str()), ("mobile", "en"));
+        assert_eq!(builder.base_url, "http://127.0.0.1:1");
+    }
+
+    #[test]
+    fn bad_configuration_is_refused_at_build() {
+        assert!(matches!(Client::builder().base_url("ftp://x").build(), Err(Error::Config(_))));
+        assert!(matches!(Client::builder().base_url("not a url").build(), Err(Error::Config(_))));
+        assert!(matches!(Client::builder().language("tr\n").build(), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let builder = Client::builder().credentials("partner", "pa55word-secret");
+        let client = builder.clone().build().unwrap();
+        for shown in [format!("{builder:?}"), format!("{client:?}"), format!("{client:#?}")] {
+            assert!(shown.contains("partner"), "{shown}");
+            assert!(!shown.contains("pa55word-secret"), "{shown}");
+        }
+    }
+}

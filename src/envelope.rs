@@ -1,0 +1,42 @@
+//! The frame of every response, `{data, success, code, message}`, and the helper
+//! that turns a response into its `data`.
+
+use crate::error::Error;
+use progenitor_client::ResponseValue;
+
+/// A response envelope. `build.rs` implements it for every generated type of that shape.
+pub trait Envelope {
+    type Data;
+    fn success(&self) -> bool;
+    /// 0 on success.
+    fn code(&self) -> i64;
+    /// Empty on success.
+    fn message(&self) -> &str;
+    fn into_data(self) -> Self::Data;
+}
+
+/// `client.get_customer().external_customer_id("X").send().await?.into_data()?`
+pub trait IntoData {
+    type Data;
+    /// The envelope's `data`, or [`Error::Api`] when the envelope says `success: false`.
+    fn into_data(self) -> Result<Self::Data, Error>;
+}
+
+impl<T: Envelope> IntoData for ResponseValue<T> {
+    type Data = T::Data;
+
+    fn into_data(self) -> Result<T::Data, Error> {
+        let status = self.status().as_u16();
+        let envelope = self.into_inner();
+        if envelope.success() {
+            Ok(envelope.into_data())
+        } else {
+            Err(Error::Api {
+                status,
+                code: Some(envelope.code()),
+                message: envelope.message().to_string(),
+                field_errors: Default::default(),
+            })
+        }
+    }
+}

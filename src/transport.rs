@@ -1,0 +1,238 @@
+//! The client's hooks into the generated code: the headers every call carries,
+//! Digest authentication, and turning error responses into [`crate::Error`]s.
+//!
+//! A call is retried at most once, and only to answer a Digest challenge (the
+//! server refused the request unprocessed). Never after a transport error or a
+//! 5xx, so a buy order is never placed twice by the client.
+
+use crate::auth::DigestSession;
+use crate::error::{AuthFailure, BodyStart, Failure};
+use crate::{Client, operations};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::{Request, Response, StatusCode};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What a [`Client`] carries besides its base URL and HTTP client; made by [`crate::ClientBuilder`].
+#[derive(Clone, Debug)]
+pub struct ClientState {
+    pub(crate) client_id: HeaderValue,
+    pub(crate) language: HeaderValue,
+    pub(crate) api_version: Option<HeaderValue>,
+    pub(crate) digest: Option<Arc<DigestSession>>,
+}
+
+impl ClientHooks<ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.inner().set_headers(request, info.operation_id);
+        Ok(())
+    }
+
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        self.inner().exec(self.client(), request, info.operation_id).await
+    }
+}
+
+impl ClientState {
+    /// The three headers the API expects. A per-call value wins; for `api-version`
+    /// the generated code always sends the spec's global version first, and a per-call
+    /// value after it.
+    fn set_headers(&self, request: &mut Request, operation: &str) {
+        let headers = request.headers_mut();
+        let sent: Vec<HeaderValue> = headers.get_all("api-version").iter().cloned().collect();
+        let version = match sent.as_slice() {
+            [_, .., per_call] => Some(per_call.clone()),
+            _ => self
+                .api_version
+                .clone()
+                .or_else(|| operations::find(operation).map(|op| HeaderValue::from_static(op.api_version))),
+        };
+        if let Some(version) = version {
+            headers.insert("api-version", version);
+        }
+        if !headers.contains_key("x-client-id") {
+            headers.insert("x-client-id", self.client_id.clone());
+        }
+        if !headers.contains_key("accept-language") {
+            headers.insert("accept-language", self.language.clone());
+        }
+    }
+
+    async fn exec(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &'static str,
+    ) -> reqwest::Result<Response> {
+        // The path template, not the path: paths carry customers' ids.
+        let target = operations::find(operation).map_or(operation, |op| op.path);
+        let Some(digest) = &self.digest else {
+            log::debug!("{operation}: {} {target}", request.method());
+            let response = http.execute(request).await?;
+            if response.status() == StatusCode::UNAUTHORIZED {
+                return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::NoCredentials)));
+            }
+            return classify(response, operation).await;
+        };
+
+        let replay = request.try_clone();
+        let first_contact = match digest.prepare(&mut request).await {
+            Ok(guard) => guard,
+            Err(reason) => return Ok(refused(reason)),
+        };
+        let authorized = request.headers().contains_key(AUTHORIZATION);
+        log::debug!(
+            "{operation}: {} {target} ({})",
+            request.method(),
+            if authorized { "authorized" } else { "first contact" }
+        );
+        let response = http.execute(request).await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            if first_contact.is_some() {
+                digest.note_not_asked();
+            }
+            return classify(response, operation).await;
+        }
+
+        let adopted = digest.adopt(response.headers());
+        drop(first_contact);
+        let adopted = match adopted {
+            Ok(adopted) => adopted,
+            Err(reason) => {
+                log::debug!("{operation}: 401, {reason}");
+                return Ok(with_failure(response, Failure::Unauthorized(reason)));
+            }
+        };
+        log::debug!(
+            "{operation}: challenged{}; answering once",
+            if adopted.stale { " (stale nonce)" } else { "" }
+        );
+        let Some(mut replay) = replay else {
+            let reason = AuthFailure::Unsupported("the request body cannot be sent a second time".into());
+            return Ok(with_failure(response, Failure::Unauthorized(reason)));
+        };
+        match digest.authorize(&mut replay) {
+            Ok(true) => {}
+            Ok(false) => return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::NoChallenge))),
+            Err(reason) => return Ok(with_failure(response, Failure::Unauthorized(reason))),
+        }
+        let response = http.execute(replay).await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            log::debug!("{operation}: credentials refused");
+            return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::Rejected)));
+        }
+        classify(response, operation).await
+    }
+}
+
+/// Reads the body and decides what the response means. A 200 whose body does not
+/// fit (or whose envelope says `success: false`) is passed on as 502, so that the
+/// generated code hands it to the error conversion with the reason attached.
+async fn classify(response: Response, operation: &'static str) -> reqwest::Result<Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let failure =
+        if status == StatusCode::OK { fit_of_success(&body, operation) } else { error_of(status, &body) };
+    let passed_status =
+        if failure.is_some() && status == StatusCode::OK { StatusCode::BAD_GATEWAY } else { status };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = passed_status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    if let Some(failure) = failure {
+        log::debug!("{operation}: HTTP {status}, an error response");
+        rebuilt.extensions_mut().insert(failure);
+    }
+    Ok(Response::from(rebuilt))
+}
+
+fn fit_of_success(body: &[u8], operation: &'static str) -> Option<Failure> {
+    let decode = operations::find(operation)?.decode_response;
+    match decode(body) {
+        Ok(verdict) if verdict.success => None,
+        Ok(verdict) => Some(Failure::Api {
+            status: 200,
+            code: Some(verdict.code),
+            message: verdict.message,
+            field_errors: ErrorEnvelope::read(body).map(|e| e.field_errors()).unwrap_or_default(),
+        }),
+        Err(misfit) => match ErrorEnvelope::read(body) {
+            // An error envelope whose `data` does not fit the success type.
+            Some(envelope) if envelope.success == Some(false) => Some(envelope.into_failure(200)),
+            _ => Some(Failure::Decode {
+                operation,
+                status: 200,
+                path: misfit.path,
+                reason: misfit.reason,
+                body_start: BodyStart::of(body),
+            }),
+        },
+    }
+}
+
+fn error_of(status: StatusCode, body: &[u8]) -> Option<Failure> {
+    Some(match ErrorEnvelope::read(body) {
+        Some(envelope) if envelope.message.is_some() || envelope.code.is_some() => {
+            envelope.into_failure(status.as_u16())
+        }
+        _ => Failure::Unexpected { status: status.as_u16(), body_start: BodyStart::of(body) },
+    })
+}
+
+/// The envelope's frame as an error response carries it, plus Laravel-style
+/// `errors: {field: [message, ...]}` on a 422.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    success: Option<bool>,
+    code: Option<serde_json::Value>,
+    message: Option<String>,
+    errors: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+impl ErrorEnvelope {
+    fn read(body: &[u8]) -> Option<ErrorEnvelope> {
+        serde_json::from_slice(body).ok()
+    }
+
+    fn field_errors(&self) -> BTreeMap<String, Vec<String>> {
+        let messages = |value: &serde_json::Value| match value {
+            serde_json::Value::String(one) => vec![one.clone()],
+            serde_json::Value::Array(many) => {
+                many.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()
+            }
+            _ => Vec::new(),
+        };
+        self.errors.iter().flatten().map(|(field, value)| (field.clone(), messages(value))).collect()
+    }
+
+    fn into_failure(self, status: u16) -> Failure {
+        let code = self.code.as_ref().and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
+        Failure::Api {
+            status,
+            code,
+            field_errors: self.field_errors(),
+            message: self.message.unwrap_or_default(),
+        }
+    }
+}
+
+fn with_failure(mut response: Response, failure: Failure) -> Response {
+    response.extensions_mut().insert(failure);
+    response
+}
+
+/// A call refused before it was sent: there is no response to carry the reason.
+fn refused(reason: AuthFailure) -> Response {
+    let mut response = http::Response::new(bytes::Bytes::new());
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    response.extensions_mut().insert(Failure::Unauthorized(reason));
+    Response::from(response)
+}
