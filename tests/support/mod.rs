@@ -1,0 +1,281 @@
+//! A local HTTP server for the client's tests: it issues Digest challenges, checks
+//! the answers, counts requests, and can misbehave on demand. Started by each test
+//! on 127.0.0.1 with port 0. Requests are read with `httparse`; replies are written
+//! by hand, so a reply can be cut short, reset or never sent.
+
+#![allow(dead_code)]
+
+use md5::Md5;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const USERNAME: &str = "partner";
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const REALM: &str = "minted-connect-test";
+
+/// A request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+pub enum Reply {
+    Json(u16, String),
+    Raw {
+        status: u16,
+        content_type: &'static str,
+        body: String,
+        extra_headers: Vec<(String, String)>,
+    },
+    /// Closes the connection without answering.
+    Reset,
+    /// Never answers (the client's timeout must end the call).
+    Hang,
+}
+
+pub type Handler = Box<dyn Fn(&Seen) -> Reply + Send + Sync>;
+
+/// The challenges the server offers, one `WWW-Authenticate` header each.
+#[derive(Clone)]
+pub enum Challenges {
+    /// SHA-256 and MD5 (in that order unless reversed), `qop="auth"`.
+    Standard { md5_first: bool },
+    /// Only this raw header value.
+    Custom(String),
+    /// A 401 without `WWW-Authenticate`.
+    None,
+}
+
+pub struct Server {
+    pub url: String,
+    state: Arc<State>,
+}
+
+struct State {
+    requests: AtomicUsize,
+    seen: Mutex<Vec<Seen>>,
+    nonce: Mutex<String>,
+    nonces_issued: AtomicUsize,
+    used: Mutex<HashSet<(String, String)>>,
+    challenges: Challenges,
+    /// `None`: the server asks for no authentication.
+    password: Option<String>,
+    handler: Handler,
+}
+
+impl Server {
+    /// A server that demands Digest with `password` and answers authenticated requests with `handler`.
+    pub async fn digest(challenges: Challenges, password: &str, handler: Handler) -> Server {
+        Server::start(challenges, Some(password.to_string()), handler).await
+    }
+
+    /// A server that asks for no authentication.
+    pub async fn open(handler: Handler) -> Server {
+        Server::start(Challenges::None, None, handler).await
+    }
+
+    async fn start(challenges: Challenges, password: Option<String>, handler: Handler) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let state = Arc::new(State {
+            requests: AtomicUsize::new(0),
+            seen: Mutex::new(Vec::new()),
+            nonce: Mutex::new("nonce-1".into()),
+            nonces_issued: AtomicUsize::new(1),
+            used: Mutex::new(HashSet::new()),
+            challenges,
+            password,
+            handler,
+        });
+        let serving = Arc::clone(&state);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, Arc::clone(&serving)));
+            }
+        });
+        Server { url: format!("http://{addr}"), state }
+    }
+
+    pub fn requests(&self) -> usize {
+        self.state.requests.load(Ordering::SeqCst)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.seen.lock().unwrap().clone()
+    }
+
+    /// Replaces the nonce: answers made with the old one get `stale=true`.
+    pub fn expire_nonce(&self) {
+        let next = self.state.nonces_issued.fetch_add(1, Ordering::SeqCst) + 1;
+        *self.state.nonce.lock().unwrap() = format!("nonce-{next}");
+    }
+}
+
+async fn serve(mut stream: TcpStream, state: Arc<State>) {
+    let mut buffer = Vec::new();
+    loop {
+        let Some(seen) = read_request(&mut stream, &mut buffer).await else { return };
+        state.requests.fetch_add(1, Ordering::SeqCst);
+        state.seen.lock().unwrap().push(seen.clone());
+        let reply = match state.authenticate(&seen) {
+            Ok(()) => (state.handler)(&seen),
+            Err(reply) => reply,
+        };
+        let bytes = match reply {
+            Reply::Reset => return,
+            Reply::Hang => return std::future::pending().await,
+            Reply::Json(status, body) => response(status, "application/json", &body, &[]),
+            Reply::Raw { status, content_type, body, extra_headers } => {
+                response(status, content_type, &body, &extra_headers)
+            }
+        };
+        if stream.write_all(&bytes).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Seen> {
+    loop {
+        if let Some((head, method, target, headers)) = parse_head(buffer) {
+            let length = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            while buffer.len() < head + length {
+                read_more(stream, buffer).await?;
+            }
+            let body = buffer[head..head + length].to_vec();
+            buffer.drain(..head + length);
+            return Some(Seen { method, target, headers, body });
+        }
+        read_more(stream, buffer).await?;
+    }
+}
+
+/// The request head, once `buffer` holds all of it: its length, method, target and headers.
+fn parse_head(buffer: &[u8]) -> Option<(usize, String, String, Vec<(String, String)>)> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    let httparse::Status::Complete(head) = request.parse(buffer).ok()? else { return None };
+    let headers = request
+        .headers
+        .iter()
+        .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+        .collect();
+    Some((head, request.method?.to_string(), request.path?.to_string(), headers))
+}
+
+async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = [0u8; 8192];
+    match stream.read(&mut chunk).await {
+        Ok(0) | Err(_) => None,
+        Ok(n) => {
+            buffer.extend_from_slice(&chunk[..n]);
+            Some(())
+        }
+    }
+}
+
+fn response(status: u16, content_type: &str, body: &str, extra: &[(String, String)]) -> Vec<u8> {
+    let mut head =
+        format!("HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n", body.len());
+    for (name, value) in extra {
+        head += &format!("{name}: {value}\r\n");
+    }
+    format!("{head}\r\n{body}").into_bytes()
+}
+
+impl State {
+    fn authenticate(&self, seen: &Seen) -> Result<(), Reply> {
+        let Some(password) = &self.password else { return Ok(()) };
+        let nonce = self.nonce.lock().unwrap().clone();
+        let Some(answer) = seen.header("authorization") else { return Err(self.challenge(&nonce, false)) };
+        let challenges = http_auth::parse_challenges(answer).map_err(|_| self.challenge(&nonce, false))?;
+        let params = challenges.first().ok_or_else(|| self.challenge(&nonce, false))?;
+        let param = |name: &str| {
+            params.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_unescaped())
+        };
+        let (Some(username), Some(their_nonce), Some(uri), Some(nc), Some(cnonce), Some(response)) = (
+            param("username"),
+            param("nonce"),
+            param("uri"),
+            param("nc"),
+            param("cnonce"),
+            param("response"),
+        ) else {
+            return Err(self.challenge(&nonce, false));
+        };
+        if uri != seen.target || param("qop").as_deref() != Some("auth") {
+            return Err(self.challenge(&nonce, false));
+        }
+        let algorithm = param("algorithm").unwrap_or_else(|| "MD5".into());
+        let h = |text: String| match algorithm.as_str() {
+            "SHA-256" => hex(&Sha256::digest(text.as_bytes())),
+            _ => hex(&Md5::digest(text.as_bytes())),
+        };
+        let ha1 = h(format!("{username}:{REALM}:{password}"));
+        let ha2 = h(format!("{}:{uri}", seen.method));
+        let expected = h(format!("{ha1}:{their_nonce}:{nc}:{cnonce}:auth:{ha2}"));
+        if username != USERNAME || response != expected {
+            return Err(self.challenge(&nonce, false));
+        }
+        if their_nonce != nonce {
+            return Err(self.challenge(&nonce, true));
+        }
+        if !self.used.lock().unwrap().insert((their_nonce, nc)) {
+            return Err(self.challenge(&nonce, false)); // a replayed nonce count
+        }
+        Ok(())
+    }
+
+    fn challenge(&self, nonce: &str, stale: bool) -> Reply {
+        let stale = if stale { ", stale=true" } else { "" };
+        let offer = |algorithm: &str| {
+            format!(
+                r#"Digest realm="{REALM}", qop="auth", algorithm={algorithm}, nonce="{nonce}", opaque="o"{stale}"#
+            )
+        };
+        let headers: Vec<(String, String)> = match &self.challenges {
+            Challenges::Standard { md5_first: false } => vec![offer("SHA-256"), offer("MD5")],
+            Challenges::Standard { md5_first: true } => vec![offer("MD5"), offer("SHA-256")],
+            Challenges::Custom(raw) => vec![raw.clone()],
+            Challenges::None => vec![],
+        }
+        .into_iter()
+        .map(|value| ("www-authenticate".to_string(), value))
+        .collect();
+        Reply::Raw {
+            status: 401,
+            content_type: "text/plain",
+            body: "Unauthorized".into(),
+            extra_headers: headers,
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A recorded 200 body of the spec's recordings (`spec/recordings/<file>`).
+pub fn recorded_body(file: &str) -> String {
+    let path = format!("{}/spec/recordings/{file}", env!("CARGO_MANIFEST_DIR"));
+    let recording: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    recording["response"]["body"].to_string()
+}
