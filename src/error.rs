@@ -146,6 +146,8 @@ impl From<Failure> for Error {
 
 impl From<reqwest::Error> for Error {
     fn from(source: reqwest::Error) -> Error {
+        // The URL's path carries customers' ids.
+        let source = source.without_url();
         let kind = if source.is_timeout() {
             TransportKind::Timeout
         } else if source.is_connect() {

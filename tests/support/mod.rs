@@ -151,7 +151,7 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
 
 async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Seen> {
     loop {
-        if let Some((head, method, target, headers)) = parse_head(buffer) {
+        if let Some(Head { length: head, method, target, headers }) = parse_head(buffer) {
             let length = headers
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
@@ -168,8 +168,15 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Se
     }
 }
 
-/// The request head, once `buffer` holds all of it: its length, method, target and headers.
-fn parse_head(buffer: &[u8]) -> Option<(usize, String, String, Vec<(String, String)>)> {
+struct Head {
+    length: usize,
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+}
+
+/// The request head, once `buffer` holds all of it.
+fn parse_head(buffer: &[u8]) -> Option<Head> {
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut request = httparse::Request::new(&mut headers);
     let httparse::Status::Complete(head) = request.parse(buffer).ok()? else { return None };
@@ -178,7 +185,12 @@ fn parse_head(buffer: &[u8]) -> Option<(usize, String, String, Vec<(String, Stri
         .iter()
         .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
         .collect();
-    Some((head, request.method?.to_string(), request.path?.to_string(), headers))
+    Some(Head {
+        length: head,
+        method: request.method?.to_string(),
+        target: request.path?.to_string(),
+        headers,
+    })
 }
 
 async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
