@@ -3,6 +3,7 @@
 use super::contract::{Contract, Location, Operation, Parameter};
 use super::exchange::{Body, Exchange, Request};
 use super::finding::{Finding, Kind, Severity};
+use super::pointer_token;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
@@ -261,7 +262,7 @@ fn body_findings(error: &ValidationError<'_>, location: &'static str) -> Vec<Fou
             .map(|field| Found {
                 kind: Kind::UndocumentedField,
                 location,
-                pointer: format!("{pointer}/{}", field.replace('~', "~0").replace('/', "~1")),
+                pointer: format!("{pointer}/{}", pointer_token(field)),
                 expected: "no such field".into(),
                 found: error.instance().get(field).map_or("one".into(), shape),
             })
@@ -271,7 +272,7 @@ fn body_findings(error: &ValidationError<'_>, location: &'static str) -> Vec<Fou
             vec![Found {
                 kind: Kind::MissingField,
                 location,
-                pointer: format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1")),
+                pointer: format!("{pointer}/{}", pointer_token(name)),
                 expected: "a required field".into(),
                 found: "absent".into(),
             }]

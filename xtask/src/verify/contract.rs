@@ -1,6 +1,7 @@
 //! The spec, read once and compiled into what each exchange is checked against.
 
 use super::inventory::{self, Coverage};
+use super::pointer_token;
 use super::schema::Translator;
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
@@ -127,7 +128,7 @@ impl Spec {
                             .map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_string),
                         method: method.to_uppercase(),
                         path: path.clone(),
-                        pointer: format!("/paths/{}/{method}", escape(path)),
+                        pointer: format!("/paths/{}/{method}", pointer_token(path)),
                     });
                 }
             }
@@ -345,8 +346,4 @@ impl Segment {
 pub fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }

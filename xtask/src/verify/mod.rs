@@ -38,6 +38,11 @@ pub fn scope(contract: &Contract, extra_hosts: &[String]) -> Scope {
     Scope { hosts, base_paths }
 }
 
+/// A name as one token of a JSON pointer (RFC 6901: `~` and `/` escaped).
+pub(crate) fn pointer_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
 pub fn verify(contract: &Contract, options: &Options) -> report::Report {
     let loaded = exchange::load(&options.paths, &scope(contract, &options.hosts));
     let checker = check::Checker { contract, strict: options.strict };

@@ -10,6 +10,7 @@
 //! component used as such a member is therefore open in `$defs` and closed at each
 //! other place that refers to it.
 
+use super::pointer_token;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
@@ -99,7 +100,7 @@ impl Translator {
             // Left as it is: compiling the schema reports the unresolvable reference.
             return json!({ "$ref": reference });
         };
-        let target = format!("#/$defs/{}", escape_pointer_token(name));
+        let target = format!("#/$defs/{}", pointer_token(name));
         if closed && self.open_components.contains(name) {
             json!({ "$ref": target, "unevaluatedProperties": false })
         } else {
@@ -157,10 +158,6 @@ fn nullable(mut schema: Map<String, Value>) -> Value {
         // `anyOf` keeps the rest's own errors instead of one "matches no alternative".
         _ => json!({ "if": { "type": "null" }, "else": schema }),
     }
-}
-
-fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]
