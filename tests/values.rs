@@ -1,17 +1,13 @@
 //! What the generated types make of the recorded examples, value by value, and
 //! what they refuse to build.
 
-use std::{fs, str::FromStr};
+mod support;
+
+use std::str::FromStr;
 
 use minted_connect::types;
 use rust_decimal::Decimal;
-use serde_json::Value;
-
-fn recorded(file: &str, pointer: &str) -> Value {
-    let path = format!("{}/spec/recordings/{file}", env!("CARGO_MANIFEST_DIR"));
-    let recording: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-    recording.pointer(pointer).unwrap_or_else(|| panic!("{file}: nothing at {pointer}")).clone()
-}
+use support::recorded;
 
 /// The recorded response body of `file`, parsed into `T`.
 fn response<T: serde::de::DeserializeOwned>(file: &str) -> T {

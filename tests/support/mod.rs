@@ -1,4 +1,4 @@
-//! A local HTTP server for the client's tests: it issues Digest challenges, checks
+//! Shared by the client's tests: the recordings, and a local HTTP server: it issues Digest challenges, checks
 //! the answers, counts requests, and can misbehave on demand. Started by each test
 //! on 127.0.0.1 with port 0. Requests are read with `httparse`; replies are written
 //! by hand, so a reply can be cut short, reset or never sent.
@@ -285,9 +285,15 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A recorded 200 body of the spec's recordings (`spec/recordings/<file>`).
-pub fn recorded_body(file: &str) -> String {
+/// The value at `pointer` in a recording (`spec/recordings/<file>`).
+pub fn recorded(file: &str, pointer: &str) -> serde_json::Value {
     let path = format!("{}/spec/recordings/{file}", env!("CARGO_MANIFEST_DIR"));
-    let recording: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    recording["response"]["body"].to_string()
+    let recording: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    recording.pointer(pointer).unwrap_or_else(|| panic!("{file}: nothing at {pointer}")).clone()
+}
+
+/// A recording's response body, as the text a server sends.
+pub fn recorded_body(file: &str) -> String {
+    recorded(file, "/response/body").to_string()
 }
