@@ -70,15 +70,16 @@ impl ClientState {
         mut request: Request,
         operation: &'static str,
     ) -> reqwest::Result<Response> {
+        let spec = operations::find(operation);
         // The path template, not the path: paths carry customers' ids.
-        let target = operations::find(operation).map_or(operation, |op| op.path);
+        let target = spec.map_or(operation, |op| op.path);
         let Some(digest) = &self.digest else {
             log::debug!("{operation}: {} {target}", request.method());
             let response = http.execute(request).await?;
             if response.status() == StatusCode::UNAUTHORIZED {
                 return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::NoCredentials)));
             }
-            return classify(response, operation).await;
+            return classify(response, operation, spec).await;
         };
 
         let replay = request.try_clone();
@@ -97,7 +98,7 @@ impl ClientState {
             if first_contact.is_some() {
                 digest.note_not_asked();
             }
-            return classify(response, operation).await;
+            return classify(response, operation, spec).await;
         }
 
         let adopted = digest.adopt(response.headers());
@@ -127,20 +128,27 @@ impl ClientState {
             log::debug!("{operation}: credentials refused");
             return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::Rejected)));
         }
-        classify(response, operation).await
+        classify(response, operation, spec).await
     }
 }
 
 /// Reads the body and decides what the response means. A 200 whose body does not
 /// fit (or whose envelope says `success: false`) is passed on as 502, so that the
 /// generated code hands it to the error conversion with the reason attached.
-async fn classify(response: Response, operation: &'static str) -> reqwest::Result<Response> {
+async fn classify(
+    response: Response,
+    operation: &'static str,
+    spec: Option<&operations::Operation>,
+) -> reqwest::Result<Response> {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
-    let failure =
-        if status == StatusCode::OK { fit_of_success(&body, operation) } else { error_of(status, &body) };
+    let failure = if status == StatusCode::OK {
+        fit_of_success(&body, operation, spec)
+    } else {
+        error_of(status, &body)
+    };
     let passed_status =
         if failure.is_some() && status == StatusCode::OK { StatusCode::BAD_GATEWAY } else { status };
     let mut rebuilt = http::Response::new(body);
@@ -154,8 +162,12 @@ async fn classify(response: Response, operation: &'static str) -> reqwest::Resul
     Ok(Response::from(rebuilt))
 }
 
-fn fit_of_success(body: &[u8], operation: &'static str) -> Option<Failure> {
-    let decode = operations::find(operation)?.decode_response;
+fn fit_of_success(
+    body: &[u8],
+    operation: &'static str,
+    spec: Option<&operations::Operation>,
+) -> Option<Failure> {
+    let decode = spec?.decode_response;
     match decode(body) {
         Ok(verdict) if verdict.success => None,
         Ok(verdict) => Some(Failure::Api {

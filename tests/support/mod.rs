@@ -1,5 +1,6 @@
-//! Shared by the client's tests: the recordings, and a local HTTP server: it issues Digest challenges, checks
-//! the answers, counts requests, and can misbehave on demand. Started by each test
+//! Shared by the tests: reading the recordings, and a local HTTP server that
+//! issues Digest challenges, checks the answers, counts requests, and can
+//! misbehave on demand. Started by each test
 //! on 127.0.0.1 with port 0. Requests are read with `httparse`; replies are written
 //! by hand, so a reply can be cut short, reset or never sent.
 
