@@ -1,9 +1,11 @@
 //! `cargo xtask`: maintenance commands for the spec and its recordings.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use xtask::verify;
+use std::time::Duration;
+use xtask::{sandbox, verify};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +41,30 @@ enum Command {
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
     },
+    /// Serve the API on this machine from the spec and its recordings, until Ctrl-C.
+    ///
+    /// Requests need HTTP Digest and are checked against the spec: an invalid one gets
+    /// a 422 listing what is wrong. Each operation is answered with the recording whose
+    /// request matches best, or, where the docs showed no response, with one shaped from
+    /// the spec's schema. One line is logged per exchange.
+    Sandbox {
+        #[arg(long, default_value = "127.0.0.1:4010")]
+        addr: SocketAddr,
+        #[arg(long, default_value = sandbox::USERNAME)]
+        username: String,
+        /// [default: sandbox]
+        #[arg(long)]
+        password: Option<String>,
+        /// Seconds a nonce is accepted before answers to it are refused as stale.
+        #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+        nonce_lifetime: u64,
+        /// The OpenAPI spec [default: spec/minted-connect.yaml]
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// The recordings to answer from [default: spec/recordings]
+        #[arg(long)]
+        recordings: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -66,6 +92,39 @@ fn main() -> ExitCode {
                 }
             }
             ExitCode::from(report.exit_code())
+        }
+        Command::Sandbox { addr, username, password, nonce_lifetime, spec, recordings } => {
+            let given_password = password.is_some();
+            let sandbox = sandbox::Sandbox::default()
+                .spec(spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml")))
+                .recordings(recordings.unwrap_or_else(|| in_workspace("spec/recordings")))
+                .credentials(&username, password.as_deref().unwrap_or(sandbox::PASSWORD))
+                .nonce_lifetime(Duration::from_secs(nonce_lifetime));
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    eprintln!("error: cannot start the async runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            runtime.block_on(async {
+                let running = match sandbox.start(addr).await {
+                    Ok(running) => running,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                };
+                let (recorded, shaped) = running.sources();
+                let password = if given_password { "as given" } else { "sandbox" };
+                eprintln!(
+                    "sandbox on {} (username {username:?}, password {password}); \
+                     {recorded} operations answered from recordings, {shaped} shaped from the schema; Ctrl-C stops it",
+                    running.url()
+                );
+                let _ = tokio::signal::ctrl_c().await;
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -59,6 +59,8 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// `None`: the operation declares no request body.
     pub request_body: Option<Option<Arc<Validator>>>,
+    /// The spec marks the request body `required`.
+    pub request_body_required: bool,
     pub responses: Vec<DocumentedResponse>,
 }
 
@@ -194,11 +196,15 @@ impl Spec {
         parameters.retain(|p| seen.insert((p.name.to_ascii_lowercase(), p.location)));
         parameters.reverse();
 
-        let request_body = match operation.get("requestBody") {
-            None => None,
+        let (request_body, request_body_required) = match operation.get("requestBody") {
+            None => (None, false),
             Some(body) => {
                 let body = self.resolve(body).map_err(|e| SpecError(at(&format!("requestBody: {e}"))))?;
-                Some(self.json_body(body).map_err(|e| SpecError(at(&format!("requestBody: {e}"))))?)
+                let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+                (
+                    Some(self.json_body(body).map_err(|e| SpecError(at(&format!("requestBody: {e}"))))?),
+                    required,
+                )
             }
         };
 
@@ -219,6 +225,7 @@ impl Spec {
             segments: def.path.trim_start_matches('/').split('/').map(Segment::parse).collect(),
             parameters,
             request_body,
+            request_body_required,
             responses,
         })
     }

@@ -1,0 +1,226 @@
+//! One request through the sandbox: authenticate, route, check against the spec,
+//! answer, log.
+
+use super::answers::{Answers, Source};
+use super::digest::Guard;
+use crate::verify::check::Checker;
+use crate::verify::contract::{Contract, Operation};
+use crate::verify::exchange::{Body, Exchange, Request, split_query};
+use crate::verify::finding::{Finding, Kind, Severity};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::service::service_fn;
+use hyper::{Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value, json};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::net::TcpStream;
+
+pub struct State {
+    pub contract: Contract,
+    pub answers: Answers,
+    pub guard: Guard,
+    pub log: super::Log,
+}
+
+pub async fn connection(stream: TcpStream, state: Arc<State>) {
+    let service = service_fn(move |request| {
+        let state = Arc::clone(&state);
+        async move { Ok::<_, Infallible>(state.exchange(request).await) }
+    });
+    // A client that goes away mid-request is no concern of the sandbox's.
+    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+}
+
+/// A reply and the note the log line ends with.
+struct Reply {
+    status: StatusCode,
+    body: Value,
+    challenges: Vec<String>,
+    source: Option<String>,
+    note: String,
+}
+
+impl State {
+    async fn exchange(&self, request: hyper::Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
+        let started = Instant::now();
+        let (head, body) = request.into_parts();
+        let body = body.collect().await.map(|collected| collected.to_bytes()).unwrap_or_default();
+        let target = head.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let (path, query) = split_query(target);
+        let routed = self.contract.route(head.method.as_str(), &path);
+        let authorization = head.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+
+        let reply = match self.guard.check(head.method.as_str(), target, authorization) {
+            Err(refusal) => Reply {
+                status: StatusCode::UNAUTHORIZED,
+                body: envelope(401, "Unauthorized"),
+                challenges: self.guard.challenges(&refusal),
+                source: None,
+                note: refusal.name().into(),
+            },
+            Ok(()) => match &routed {
+                None => {
+                    Reply::plain(StatusCode::NOT_FOUND, envelope(404, "No such operation"), "no operation")
+                }
+                Some((operation, path_values)) => {
+                    let headers = head
+                        .headers
+                        .iter()
+                        .map(|(name, value)| {
+                            (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into())
+                        })
+                        .collect();
+                    let body = read_body(&body, head.headers.get(CONTENT_TYPE));
+                    let request = Request { method: head.method.to_string(), path, query, headers, body };
+                    self.answer(operation, path_values, request)
+                }
+            },
+        };
+
+        // The path template, not the path: paths carry customers' ids.
+        let (operation, template) = match &routed {
+            Some((op, _)) => (op.id.as_str(), op.path.as_str()),
+            None => ("-", "(unknown path)"),
+        };
+        (self.log)(&format!(
+            "{} {template} {operation} -> {} {} ({:.1} ms)",
+            head.method,
+            reply.status.as_u16(),
+            reply.note,
+            started.elapsed().as_secs_f64() * 1000.0
+        ));
+        reply.into_response()
+    }
+
+    fn answer(&self, operation: &Operation, path_values: &[(String, String)], request: Request) -> Reply {
+        let mut violations: Vec<Finding> = {
+            let exchange = Exchange {
+                file: "request".into(),
+                entry: None,
+                operation: None,
+                request: Some(request.clone()),
+                response: None,
+            };
+            let checker = Checker { contract: &self.contract, strict: false };
+            checker.check(&exchange).1.into_iter().filter(|f| f.severity == Severity::Error).collect()
+        };
+        if operation.request_body_required && request.body == Body::Absent {
+            violations.push(Finding {
+                severity: Severity::Error,
+                kind: Kind::MissingField,
+                file: "request".into(),
+                entry: None,
+                operation: Some(operation.id.clone()),
+                location: "request.body".into(),
+                pointer: String::new(),
+                expected: "a JSON body".into(),
+                found: "none".into(),
+            });
+        }
+        if !violations.is_empty() {
+            return Reply::plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                violations_envelope(&violations),
+                &count(violations.len(), "violation"),
+            );
+        }
+        let body = match &request.body {
+            Body::Json(body) => Some(body),
+            _ => None,
+        };
+        match self.answers.answer(&operation.id, path_values, &request.query, body) {
+            None => Reply::plain(
+                StatusCode::NOT_IMPLEMENTED,
+                envelope(501, "The sandbox has nothing to answer this operation with"),
+                "nothing to answer with",
+            ),
+            Some(answer) => Reply {
+                status: StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
+                body: answer.body.clone(),
+                challenges: Vec::new(),
+                source: Some(answer.source.to_string()),
+                note: match answer.source {
+                    Source::Recording(file) => format!("from {file}"),
+                    Source::Schema => "shaped from the schema".into(),
+                },
+            },
+        }
+    }
+}
+
+impl Reply {
+    fn plain(status: StatusCode, body: Value, note: &str) -> Reply {
+        Reply { status, body, challenges: Vec::new(), source: None, note: note.into() }
+    }
+
+    fn into_response(self) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(Bytes::from(self.body.to_string())));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        for challenge in self.challenges {
+            if let Ok(value) = HeaderValue::try_from(challenge) {
+                headers.append(WWW_AUTHENTICATE, value);
+            }
+        }
+        if let Some(value) = self.source.and_then(|source| HeaderValue::try_from(source).ok()) {
+            headers.insert("x-sandbox-source", value);
+        }
+        response
+    }
+}
+
+fn read_body(bytes: &[u8], content_type: Option<&HeaderValue>) -> Body {
+    if bytes.is_empty() {
+        return Body::Absent;
+    }
+    let declared_json =
+        content_type.and_then(|v| v.to_str().ok()).is_some_and(crate::verify::contract::is_json);
+    match serde_json::from_slice(bytes) {
+        Ok(value) if declared_json => Body::Json(value),
+        Ok(_) => Body::Invalid("a body not declared as application/json".into()),
+        Err(e) => Body::Invalid(format!("not valid JSON: {e}")),
+    }
+}
+
+/// The API's envelope for a failure.
+fn envelope(code: u16, message: &str) -> Value {
+    json!({ "data": null, "success": false, "code": code, "message": message })
+}
+
+/// A 422 in the form of Laravel's validation errors, which the client reads:
+/// `errors` maps each field (`body.items.0.amount`, `query.page`) to what is wrong.
+fn violations_envelope(violations: &[Finding]) -> Value {
+    let mut errors = Map::new();
+    for violation in violations {
+        let place = violation.location.trim_start_matches("request.");
+        let field = match violation.pointer.as_str() {
+            "" => place.to_string(),
+            pointer if violation.location.ends_with("body") => {
+                format!("{place}{}", pointer.replace('/', ".").replace("~1", "/").replace("~0", "~"))
+            }
+            name => format!("{place}.{name}"),
+        };
+        let message = format!(
+            "{}: the spec says {}; found {}",
+            violation.kind.name(),
+            violation.expected,
+            violation.found
+        );
+        if let Value::Array(messages) = errors.entry(field).or_insert_with(|| Value::Array(Vec::new())) {
+            messages.push(Value::String(message));
+        }
+    }
+    let summary = format!("The request does not match the spec ({})", count(violations.len(), "violation"));
+    let mut body = envelope(422, &summary);
+    body["errors"] = Value::Object(errors);
+    body
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
