@@ -287,3 +287,36 @@ fn only_declared(schema: &Value, instance: &Value) -> Value {
         _ => instance.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::check::Checker;
+    use crate::verify::exchange::{Exchange, Response};
+    use std::path::Path;
+
+    /// A shaped answer must pass the same checks as a recorded one, `--strict` included.
+    #[test]
+    fn every_shaped_answer_conforms_to_the_spec() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let spec = Spec::read(&root.join("spec/minted-connect.yaml")).unwrap();
+        let contract = Contract::compile(&spec).unwrap();
+        let answers = Answers::load(&spec, &contract, &[root.join("spec/recordings")]).unwrap();
+        let (recorded, shaped) = answers.sources();
+        assert_eq!(recorded.len() + shaped.len(), contract.operations.len());
+        assert!(shaped.contains(&"buy") && recorded.contains(&"price_fix"));
+        let checker = Checker { contract: &contract, strict: true };
+        for id in shaped {
+            let body = answers.answer(id, &[], &[], None).unwrap().body.clone();
+            let exchange = Exchange {
+                file: id.into(),
+                entry: None,
+                operation: Some(id.into()),
+                request: None,
+                response: Some(Response { status: 200, body: Body::Json(body) }),
+            };
+            let (_, findings) = checker.check(&exchange);
+            assert!(findings.is_empty(), "{id}: {findings:?}");
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Every operation of the spec, called through the generated client against the
+//! sandbox (`cargo xtask sandbox`, started here on port 0), with its parsed `data`
+//! checked against what the sandbox answers from: a recording, or for operations
+//! the docs showed no response for, the spec's schema filled with recorded values.
+
+mod support;
+
+use minted_connect::operations::OPERATIONS;
+use minted_connect::prelude::*;
+use minted_connect::{AuthFailure, Client, Error, IntoData, types};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use support::recorded;
+use xtask::sandbox::{self, Sandbox};
+
+/// A sandbox whose log lines are kept, and a client for it.
+async fn sandbox() -> (sandbox::Running, Client, Arc<Mutex<Vec<String>>>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&lines);
+    let running = Sandbox::default()
+        .log(move |line| kept.lock().unwrap().push(line.to_string()))
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .base_url(running.url())
+        .credentials(sandbox::USERNAME, sandbox::PASSWORD)
+        .build()
+        .unwrap();
+    (running, client, lines)
+}
+
+/// A recording's request body as the generated type.
+fn request<T: DeserializeOwned>(file: &str) -> T {
+    serde_json::from_value(recorded(file, "/request/body")).unwrap()
+}
+
+/// `data` as JSON, for comparing with what was recorded.
+fn json_of(data: &impl Serialize) -> Value {
+    serde_json::to_value(data).unwrap()
+}
+
+/// Whether every field of `expected` is in `actual` with the same value (the typed
+/// data leaves out fields the spec does not declare and absent optional ones).
+fn contains(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Object(actual), Value::Object(expected)) => expected.iter().all(|(key, value)| {
+            value.is_null() && actual.get(key).is_none_or(Value::is_null)
+                || actual.get(key).is_some_and(|a| contains(a, value))
+        }),
+        (Value::Array(actual), Value::Array(expected)) => {
+            actual.len() == expected.len() && actual.iter().zip(expected).all(|(a, e)| contains(a, e))
+        }
+        (Value::Number(a), Value::Number(e)) => a.as_f64() == e.as_f64() || a.to_string() == e.to_string(),
+        (actual, expected) => actual == expected,
+    }
+}
+
+#[track_caller]
+fn assert_recorded(data: &impl Serialize, file: &str) {
+    let expected = recorded(file, "/response/body/data");
+    let actual = json_of(data);
+    assert!(
+        contains(&actual, &expected),
+        "{file}: parsed data\n{actual:#}\ndiffers from the recording\n{expected:#}"
+    );
+}
+
+/// The order the sandbox fills shaped answers with: the first recorded `Order`.
+fn recorded_order_code() -> Value {
+    recorded("find_order/get-order-alternative.json", "/response/body/data/order_code")
+}
+
+#[tokio::test]
+async fn every_operation_answers_through_the_generated_client() {
+    let (_running, client, lines) = sandbox().await;
+
+    // Customers
+    let created = client
+        .create_customer()
+        .body(request::<types::CreateCustomerRequest>("create_customer/create-business-customer.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_recorded(&created, "create_customer/create-business-customer.json");
+    let customer =
+        client.get_customer().external_customer_id("MTD0018232").send().await.unwrap().into_data().unwrap();
+    assert_recorded(&customer, "get_customer/get-customer.json");
+    assert_eq!(customer.wallets.len(), 3);
+    let updated = client
+        .update_customer()
+        .external_customer_id("MTD0018232")
+        .body(request::<types::UpdateCustomerRequest>("update_customer/update-customer.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(updated, json!({}), "the docs never show the data; the sandbox answers an empty object");
+    let balances = client
+        .get_customer_balance()
+        .customer_external_id("1710174559")
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    // No recording holds a Balance: its required fields carry the sandbox's placeholders.
+    assert_eq!(balances.len(), 1);
+    assert_eq!((balances[0].customer_external_id.as_str(), balances[0].is_cash), ("sandbox", false));
+    for data in [
+        client
+            .create_customer_address()
+            .body(request::<types::CustomerAddressRequest>("create_customer_address/create-billing.json"))
+            .send()
+            .await
+            .unwrap()
+            .into_data()
+            .unwrap(),
+        client
+            .create_customer_addresses()
+            .body(types::OpenBody(serde_json::Map::new()))
+            .send()
+            .await
+            .unwrap()
+            .into_data()
+            .unwrap(),
+    ] {
+        assert_eq!(data, json!({}));
+    }
+
+    // Trading
+    let fix = client
+        .price_fix()
+        .body(request::<types::PriceFixRequest>("price_fix/from-amount.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_recorded(&fix, "price_fix/from-amount.json");
+    assert_eq!(fix.expire_ttl, 239);
+    let bought = client
+        .buy()
+        .body(request::<types::BuyRequest>("buy/buy-silver.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(json_of(&bought.orders[0].order_code), recorded_order_code());
+    let sold = client
+        .sell()
+        .body(request::<types::SellRequest>("sell/sell-silver.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(json_of(&sold.orders[0].order_code), recorded_order_code());
+
+    // Orders: the recording whose path matches wins.
+    let card_order =
+        client.get_order().external_order_id("HYAQA01714rqz").send().await.unwrap().into_data().unwrap();
+    assert_recorded(&card_order, "get_order/card-payment-get-order.json");
+    let order = client.get_order().external_order_id("HYAQA01373").send().await.unwrap().into_data().unwrap();
+    assert_recorded(&order, "get_order/get-order.json");
+    let found = client
+        .find_order()
+        .body(request::<types::FindOrderRequest>("find_order/get-order-alternative.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_recorded(&found, "find_order/get-order-alternative.json");
+    let invoice =
+        client.get_order_invoice().external_order_id("HYAQA01373").send().await.unwrap().into_data().unwrap();
+    assert_eq!(json_of(&invoice), json!({}), "an Invoice declares no required field");
+    let delivery = client
+        .create_delivery()
+        .body(request::<types::DeliveryRequest>("create_delivery/delivery-create-pay-with-cash.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(json_of(&delivery.order_code), recorded_order_code());
+
+    // E-commerce catalog and baskets
+    let products = client
+        .list_products()
+        .page(std::num::NonZeroU64::MIN)
+        .total(10)
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(products.data.len(), 1);
+    assert_eq!(products.data[0].product_images.len(), 1);
+    let product = client.get_product().id(10).send().await.unwrap().into_data().unwrap();
+    assert_eq!(product.sku, products.data[0].sku);
+    let baskets = client
+        .list_incomplete_baskets()
+        .customer_external_id("6551eeaf4455bb5959555302")
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(baskets.data.len(), 1);
+    let basket = &baskets.data[0];
+    let cart = request::<types::CartRef>("clear_basket/clear-basket.json");
+    let address = json!({"city": "İstanbul", "county": "Kadıköy", "district": "Moda", "address": "Street 1"});
+    let mut shipping = address.clone();
+    shipping["fullname"] = json!("Ada Lovelace");
+    let set_address: types::SetBasketAddressRequest = serde_json::from_value(json!({
+        "external_customer_id": "6551eeaf4455bb5959555302",
+        "cart_token": cart.cart_token,
+        "shipping": shipping,
+        "billing": address,
+    }))
+    .unwrap();
+    let with_address =
+        client.set_basket_address().body(set_address).send().await.unwrap().into_data().unwrap();
+    assert_eq!(with_address, json!({}));
+    let cleared = client.clear_basket().body(cart.clone()).send().await.unwrap().into_data().unwrap();
+    assert_eq!(cleared.guid, basket.guid);
+    let completed = client
+        .complete_basket()
+        .body(types::OpenBody(serde_json::Map::new()))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(completed, json!({}));
+    let ecom_orders = client
+        .list_ecom_orders()
+        .page(std::num::NonZeroU64::MIN)
+        .total(10)
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(ecom_orders, json!({}));
+    let ecom_order = client
+        .get_ecom_order()
+        .body(request::<types::GetEcomOrderRequest>("get_ecom_order/get-order.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(ecom_order.token, basket.token);
+
+    // Walletable
+    let holdings = client
+        .get_walletable_balance()
+        .external_customer_id("test0101010")
+        .metal_type("gold,silver")
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(holdings.len(), 1);
+    let walletable_orders =
+        client.list_walletable_orders().page(1).total(10).send().await.unwrap().into_data().unwrap();
+    assert_eq!(walletable_orders, json!({}));
+    let removed = client
+        .remove_basket_item()
+        .body(request::<types::BasketItemRemoval>("remove_basket_item/delete-basket-item.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    let changed = client
+        .update_basket_item()
+        .body(request::<types::BasketItemUpdate>("update_basket_item/update-basket-item.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    let bought_basket = client
+        .complete_buy()
+        .body(request::<types::CartRef>("complete_buy/complete-buy.json"))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    for data in [removed, changed, bought_basket] {
+        assert_eq!(data, json!({}));
+    }
+    let delivered = client
+        .complete_delivery()
+        .body(types::OpenBody(serde_json::Map::new()))
+        .send()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(delivered.guid, basket.guid);
+
+    // The sandbox's own account: each operation answered 200 once it was authenticated.
+    let answered: BTreeSet<String> = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|line| line.contains(" -> 200 "))
+        .filter_map(|line| line.split(' ').nth(2).map(str::to_string))
+        .collect();
+    let all: BTreeSet<String> = OPERATIONS.iter().map(|op| op.id.to_string()).collect();
+    assert_eq!(answered, all);
+}
+
+#[tokio::test]
+async fn an_invalid_request_gets_a_422_naming_the_field() {
+    let (_running, client, lines) = sandbox().await;
+    let body =
+        types::CreateCustomerRequest::builder().external_id("QS-1").email(Some("not an address".to_string()));
+    let error = client.create_customer().body(body).send().await.unwrap_err();
+    let error = Error::from(error);
+    let Error::Api { status, field_errors, .. } = &error else { panic!("{error:?}") };
+    assert_eq!(*status, 422);
+    let messages = &field_errors["body.email"];
+    assert!(messages[0].starts_with("bad-format"), "{messages:?}");
+    assert!(!messages[0].contains("not an address"), "the value stays out: {messages:?}");
+    assert!(lines.lock().unwrap().iter().any(|line| line.contains(" create_customer -> 422 1 violation ")));
+}
+
+#[tokio::test]
+async fn the_sandbox_demands_digest() {
+    let (running, _client, lines) = sandbox().await;
+    let wrong =
+        Client::builder().base_url(running.url()).credentials(sandbox::USERNAME, "wrong").build().unwrap();
+    let error = wrong.get_customer().external_customer_id("MTD0018232").send().await.unwrap_err();
+    assert!(matches!(Error::from(error), Error::Unauthorized { reason: AuthFailure::Rejected }));
+    let lines = lines.lock().unwrap();
+    let notes: Vec<&str> = lines.iter().map(|line| line.split(" -> ").nth(1).unwrap()).collect();
+    assert!(notes[0].starts_with("401 challenge"), "{notes:?}");
+    assert!(notes[1].starts_with("401 refused"), "{notes:?}");
+    assert_eq!(notes.len(), 2);
+    // The log names the path template, not the customer's id.
+    assert!(lines.iter().all(|line| !line.contains("MTD0018232")));
+}
