@@ -1,19 +1,18 @@
-//! Shared by the tests: reading the recordings, and a local HTTP server that
-//! issues Digest challenges, checks the answers, counts requests, and can
-//! misbehave on demand. Started by each test
-//! on 127.0.0.1 with port 0. Requests are read with `httparse`; replies are written
-//! by hand, so a reply can be cut short, reset or never sent.
+//! Shared by the tests: reading the recordings, and a scripted HTTP server that
+//! issues Digest challenges, checks the answers (with the sandbox's check), counts
+//! requests, and can misbehave on demand, which the sandbox never does. Started by
+//! each test on 127.0.0.1 with port 0. Requests are read with `httparse`; replies
+//! are written by hand, so a reply can be cut short, reset or never sent.
 
 #![allow(dead_code)]
 
-use md5::Md5;
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use xtask::sandbox::digest::Answer;
 
 pub const USERNAME: &str = "partner";
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -218,40 +217,21 @@ impl State {
     fn authenticate(&self, seen: &Seen) -> Result<(), Reply> {
         let Some(password) = &self.password else { return Ok(()) };
         let nonce = self.nonce.lock().unwrap().clone();
-        let Some(answer) = seen.header("authorization") else { return Err(self.challenge(&nonce, false)) };
-        let challenges = http_auth::parse_challenges(answer).map_err(|_| self.challenge(&nonce, false))?;
-        let params = challenges.first().ok_or_else(|| self.challenge(&nonce, false))?;
-        let param = |name: &str| {
-            params.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_unescaped())
-        };
-        let (Some(username), Some(their_nonce), Some(uri), Some(nc), Some(cnonce), Some(response)) = (
-            param("username"),
-            param("nonce"),
-            param("uri"),
-            param("nc"),
-            param("cnonce"),
-            param("response"),
-        ) else {
+        // The sandbox's Digest check, so that both servers judge answers alike.
+        let Some(answer) = seen.header("authorization").and_then(Answer::parse) else {
             return Err(self.challenge(&nonce, false));
         };
-        if uri != seen.target || param("qop").as_deref() != Some("auth") {
+        if answer.username != USERNAME
+            || answer.realm != REALM
+            || answer.uri != seen.target
+            || !answer.proves(password, &seen.method)
+        {
             return Err(self.challenge(&nonce, false));
         }
-        let algorithm = param("algorithm").unwrap_or_else(|| "MD5".into());
-        let h = |text: String| match algorithm.as_str() {
-            "SHA-256" => hex(&Sha256::digest(text.as_bytes())),
-            _ => hex(&Md5::digest(text.as_bytes())),
-        };
-        let ha1 = h(format!("{username}:{REALM}:{password}"));
-        let ha2 = h(format!("{}:{uri}", seen.method));
-        let expected = h(format!("{ha1}:{their_nonce}:{nc}:{cnonce}:auth:{ha2}"));
-        if username != USERNAME || response != expected {
-            return Err(self.challenge(&nonce, false));
-        }
-        if their_nonce != nonce {
+        if answer.nonce != nonce {
             return Err(self.challenge(&nonce, true));
         }
-        if !self.used.lock().unwrap().insert((their_nonce, nc)) {
+        if !self.used.lock().unwrap().insert((answer.nonce, answer.nc)) {
             return Err(self.challenge(&nonce, false)); // a replayed nonce count
         }
         Ok(())
@@ -280,10 +260,6 @@ impl State {
             extra_headers: headers,
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The value at `pointer` in a recording (`spec/recordings/<file>`).
