@@ -32,23 +32,25 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let customer_id = format!("QS{unique}");
 
     println!("1. Create customer {customer_id}");
-    let created = client
-        .create_customer()
-        .body(
-            types::CreateCustomerRequest::builder()
-                .external_id(customer_id.as_str())
-                .firstname(Some("Ada".parse()?))
-                .lastname(Some("Lovelace".parse()?))
-                .email(Some("customer@example.com".to_string())),
-        )
-        .send()
-        .await?;
-    let created = sandbox_note(created).into_data()?;
+    let created = noted(
+        client
+            .create_customer()
+            .body(
+                types::CreateCustomerRequest::builder()
+                    .external_id(customer_id.as_str())
+                    .firstname(Some("Ada".parse()?))
+                    .lastname(Some("Lovelace".parse()?))
+                    .email(Some("customer@example.com".to_string())),
+            )
+            .send()
+            .await,
+    )
+    .into_data()?;
     println!("   created {} ({})", created.fullname.as_deref().unwrap_or("-"), created.external_id);
 
     println!("2. Read it back with its wallets");
-    let customer = client.get_customer().external_customer_id(customer_id.as_str()).send().await?;
-    let customer = sandbox_note(customer).into_data()?;
+    let customer =
+        noted(client.get_customer().external_customer_id(customer_id.as_str()).send().await).into_data()?;
     for wallet in &customer.wallets {
         println!(
             "   {:<14} {:>10} {}",
@@ -59,16 +61,18 @@ async fn run() -> Result<(), Box<dyn Error>> {
     }
 
     println!("3. Fix prices");
-    let fix = client
-        .price_fix()
-        .body(
-            types::PriceFixRequest::builder()
-                .type_("digital")
-                .customer_external_id(Some(customer_id.clone())),
-        )
-        .send()
-        .await?;
-    let fix = sandbox_note(fix).into_data()?;
+    let fix = noted(
+        client
+            .price_fix()
+            .body(
+                types::PriceFixRequest::builder()
+                    .type_("digital")
+                    .customer_external_id(Some(customer_id.clone())),
+            )
+            .send()
+            .await,
+    )
+    .into_data()?;
     // The recorded `expires_at` lies in the past; the TTL counts from the response.
     let token = PriceToken { token: fix.token.clone(), until: Instant::now() + secs(fix.expire_ttl) };
     let gold = fix.prices.iter().find(|p| p.sku.as_deref() == Some("GAU")).ok_or("no gold (GAU) price")?;
@@ -80,49 +84,52 @@ async fn run() -> Result<(), Box<dyn Error>> {
 
     println!("4. Buy gold (amount 2) with the price token");
     let order_id = format!("QS{unique}-BUY");
-    let bought = client
-        .buy()
-        .body(
-            types::BuyRequest::builder()
-                .price_token(Some(token.fresh()?.to_string()))
-                .external_id(Some(order_id.clone()))
-                .customer(
-                    types::OrderCustomer::builder()
-                        .external_id(customer_id.as_str())
-                        .firstname("Ada")
-                        .lastname("Lovelace")
-                        .email("customer@example.com")
-                        .phone("+440000000000")
-                        .identity_number("00000000000"),
-                )
-                .items(vec![types::BuyItem {
-                    product_id: gold.product_id,
-                    amount: Some(Decimal::from(2)),
-                    sku: None,
-                }]),
-        )
-        .send()
-        .await?;
-    let bought = sandbox_note(bought).into_data()?;
+    let bought = noted(
+        client
+            .buy()
+            .body(
+                types::BuyRequest::builder()
+                    .price_token(Some(token.fresh()?.to_string()))
+                    .external_id(Some(order_id.clone()))
+                    .customer(
+                        types::OrderCustomer::builder()
+                            .external_id(customer_id.as_str())
+                            .firstname("Ada")
+                            .lastname("Lovelace")
+                            .email("customer@example.com")
+                            .phone("+440000000000")
+                            .identity_number("00000000000"),
+                    )
+                    .items(vec![types::BuyItem {
+                        product_id: gold.product_id,
+                        amount: Some(Decimal::from(2)),
+                        sku: None,
+                    }]),
+            )
+            .send()
+            .await,
+    )
+    .into_data()?;
     println!("   order {}: total {}", bought.order_code.join(", "), bought.total);
 
     println!("5. Sell some back (amount 0.5)");
-    let sold = client
-        .sell()
-        .body(
-            types::SellRequest::builder()
-                .price_token(token.fresh()?)
-                .external_id(format!("QS{unique}-SELL"))
-                .items(vec![types::SellItem { sku: "GAU".into(), amount: Decimal::new(5, 1) }]),
-        )
-        .send()
-        .await?;
-    let sold = sandbox_note(sold).into_data()?;
+    let sold = noted(
+        client
+            .sell()
+            .body(
+                types::SellRequest::builder()
+                    .price_token(token.fresh()?)
+                    .external_id(format!("QS{unique}-SELL"))
+                    .items(vec![types::SellItem { sku: "GAU".into(), amount: Decimal::new(5, 1) }]),
+            )
+            .send()
+            .await,
+    )
+    .into_data()?;
     println!("   order {}: total {}", sold.order_code.join(", "), sold.total);
 
     println!("6. Read the order {order_id}");
-    let order = client.get_order().external_order_id(order_id.as_str()).send().await?;
-    let order = sandbox_note(order).into_data()?;
+    let order = noted(client.get_order().external_order_id(order_id.as_str()).send().await).into_data()?;
     println!(
         "   {} {}: items {}, total {} {}",
         order.order_code,
@@ -155,14 +162,15 @@ async fn connect() -> Result<(Client, Option<sandbox::Running>), Box<dyn Error>>
 
 /// Where the sandbox's answer came from (a header only the sandbox sends): its
 /// recordings show other customers and orders than the ones asked for.
-fn sandbox_note<T>(response: ResponseValue<T>) -> ResponseValue<T> {
-    if let Some(source) = response.headers().get("x-sandbox-source").and_then(|v| v.to_str().ok()) {
+fn noted<T, E>(sent: Result<ResponseValue<T>, E>) -> Result<ResponseValue<T>, E> {
+    let source = sent.as_ref().ok().and_then(|r| r.headers().get("x-sandbox-source")?.to_str().ok());
+    if let Some(source) = source {
         match source {
             "schema" => println!("   (sandbox: the docs show no response here; shaped from the spec)"),
             recording => println!("   (sandbox: {recording})"),
         }
     }
-    response
+    sent
 }
 
 struct PriceToken {

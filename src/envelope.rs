@@ -40,3 +40,15 @@ impl<T: Envelope> IntoData for ResponseValue<T> {
         }
     }
 }
+
+/// `client.get_customer().external_customer_id("X").send().await.into_data()?`: the
+/// failure is this crate's [`Error`] whatever error type the caller's `?` converts
+/// into. Boxed (`Box<dyn Error>`, `anyhow`), progenitor's own error would pass
+/// through unconverted and print the URL, which carries customers' ids.
+impl<T: Envelope, E> IntoData for Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    type Data = T::Data;
+
+    fn into_data(self) -> Result<T::Data, Error> {
+        self.map_err(Error::from)?.into_data()
+    }
+}

@@ -354,3 +354,17 @@ async fn the_sandbox_demands_digest() {
     // The log names the path template, not the customer's id.
     assert!(lines.iter().all(|line| !line.contains("MTD0018232")));
 }
+
+#[tokio::test]
+async fn boxed_failures_are_the_crates_error_without_the_url() {
+    let (running, _client, _lines) = sandbox().await;
+    let wrong =
+        Client::builder().base_url(running.url()).credentials(sandbox::USERNAME, "wrong").build().unwrap();
+    let call = async {
+        let customer = wrong.get_customer().external_customer_id("MTD0018232").send().await.into_data()?;
+        Ok::<_, Box<dyn std::error::Error>>(customer)
+    };
+    let boxed = call.await.unwrap_err();
+    assert!(boxed.downcast_ref::<Error>().is_some(), "{boxed}");
+    assert!(!boxed.to_string().contains("MTD0018232"), "{boxed}");
+}
