@@ -1,4 +1,5 @@
-//! Generates the client from `spec/minted-connect.yaml` into `$OUT_DIR/codegen.rs`.
+//! Generates the client from `spec/minted-connect.yaml` into `$OUT_DIR/codegen.rs`,
+//! and with the `mock` feature the httpmock helpers (`httpmock.rs`).
 //!
 //! Money and metal amounts are `{type: number, format: decimal}` in the spec and
 //! become `rust_decimal::Decimal` here. A spec that cannot be read or generated
@@ -24,6 +25,16 @@ fn main() {
     let out_dir = Path::new(&out_dir);
     write(&out_dir.join("codegen.rs"), &prettyplease::unparse(&client));
     write(&out_dir.join("operations.rs"), &operation_table(&document));
+    // The mocks name the client's types, so they come from the same generator.
+    if feature("mock") {
+        let mock = generated(&document, || generator.httpmock(&spec, "crate"));
+        write(&out_dir.join("httpmock.rs"), &prettyplease::unparse(&mock));
+    }
+}
+
+/// Whether cargo builds the crate with this feature.
+fn feature(name: &str) -> bool {
+    env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_some()
 }
 
 /// The spec as JSON, without the notes for people, with every `$ref` resolvable.
