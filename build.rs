@@ -1,5 +1,6 @@
 //! Generates the client from `spec/minted-connect.yaml` into `$OUT_DIR/codegen.rs`,
-//! and with the `mock` feature the httpmock helpers (`httpmock.rs`).
+//! and with the `cli` and `mock` features the `minted` command (`cli.rs`) and
+//! the httpmock helpers (`httpmock.rs`).
 //!
 //! Money and metal amounts are `{type: number, format: decimal}` in the spec and
 //! become `rust_decimal::Decimal` here. A spec that cannot be read or generated
@@ -25,7 +26,11 @@ fn main() {
     let out_dir = Path::new(&out_dir);
     write(&out_dir.join("codegen.rs"), &prettyplease::unparse(&client));
     write(&out_dir.join("operations.rs"), &operation_table(&document));
-    // The mocks name the client's types, so they come from the same generator.
+    // The CLI and the mocks name the client's types, so they come from the same generator.
+    if feature("cli") {
+        let cli = generated(&document, || generator.cli(&spec, "minted_connect"));
+        write(&out_dir.join("cli.rs"), &prettyplease::unparse(&cli));
+    }
     if feature("mock") {
         let mock = generated(&document, || generator.httpmock(&spec, "crate"));
         write(&out_dir.join("httpmock.rs"), &prettyplease::unparse(&mock));
@@ -80,6 +85,10 @@ fn settings() -> GenerationSettings {
         // `src/transport.rs`, as the client's hooks; a missing impl is a compile error.
         .with_inner_type(quote::quote!(crate::transport::ClientState))
         .with_hooks(HooksMode::Expected);
+    if feature("cli") {
+        // The generated CLI's `CliConfig` requires `JsonSchema` of every response type.
+        settings.with_derive("schemars::JsonSchema");
+    }
     settings
 }
 

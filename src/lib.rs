@@ -32,7 +32,9 @@
 //! or `.api_version()` overrides one for one call. Every failure is one
 //! [`Error`], whose variants say what the caller can do.
 //!
-//! Feature `mock`: typed httpmock helpers in `minted_connect::mock` for tests.
+//! Features: `mock`, typed httpmock helpers in `minted_connect::mock` for tests;
+//! `cli`, the `minted` command (with it the types also derive `schemars::JsonSchema`,
+//! which the generated command requires).
 
 #[allow(clippy::all, missing_docs, unused_imports)]
 mod generated {
