@@ -1,4 +1,6 @@
-//! Generates the client from `spec/minted-connect.yaml` into `$OUT_DIR/codegen.rs`.
+//! Generates the client from `spec/minted-connect.yaml` into `$OUT_DIR/codegen.rs`,
+//! and with the `cli` and `mock` features the `minted` command (`cli.rs`) and
+//! the httpmock helpers (`httpmock.rs`).
 //!
 //! Money and metal amounts are `{type: number, format: decimal}` in the spec and
 //! become `rust_decimal::Decimal` here. A spec that cannot be read or generated
@@ -16,11 +18,28 @@ fn main() {
     println!("cargo:rerun-if-changed=spec");
     let document = read_document();
     let spec = openapi(&document);
-    let code = generate(&document, &spec);
+    let mut generator = Generator::new(&settings());
+    let mut client = generated(&document, || generator.generate_tokens(&spec));
+    implement_envelope(&mut client);
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    write(&Path::new(&out_dir).join("codegen.rs"), &code);
-    write(&Path::new(&out_dir).join("operations.rs"), &operation_table(&document));
+    let out_dir = Path::new(&out_dir);
+    write(&out_dir.join("codegen.rs"), &prettyplease::unparse(&client));
+    write(&out_dir.join("operations.rs"), &operation_table(&document));
+    // The CLI and the mocks name the client's types, so they come from the same generator.
+    if feature("cli") {
+        let cli = generated(&document, || generator.cli(&spec, "minted_connect"));
+        write(&out_dir.join("cli.rs"), &prettyplease::unparse(&cli));
+    }
+    if feature("mock") {
+        let mock = generated(&document, || generator.httpmock(&spec, "crate"));
+        write(&out_dir.join("httpmock.rs"), &prettyplease::unparse(&mock));
+    }
+}
+
+/// Whether cargo builds the crate with this feature.
+fn feature(name: &str) -> bool {
+    env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_some()
 }
 
 /// The spec as JSON, without the notes for people, with every `$ref` resolvable.
@@ -52,7 +71,7 @@ fn openapi(document: &Value) -> openapiv3::OpenAPI {
 }
 
 /// The client: builder interface, one extension trait per tag, decimal amounts.
-fn generate(document: &Value, spec: &openapiv3::OpenAPI) -> String {
+fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -66,10 +85,21 @@ fn generate(document: &Value, spec: &openapiv3::OpenAPI) -> String {
         // `src/transport.rs`, as the client's hooks; a missing impl is a compile error.
         .with_inner_type(quote::quote!(crate::transport::ClientState))
         .with_hooks(HooksMode::Expected);
-    let mut generator = Generator::new(&settings);
+    if feature("cli") {
+        // The generated CLI's `CliConfig` requires `JsonSchema` of every response type.
+        settings.with_derive("schemars::JsonSchema");
+    }
+    settings
+}
+
+/// Runs one of the generator's passes; its errors and panics stop the build with one line.
+fn generated(
+    document: &Value,
+    pass: impl FnOnce() -> Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> syn::File {
     // typify panics on some schemas it cannot handle; report those like any other error.
     panic::set_hook(Box::new(|_| {}));
-    let generated = panic::catch_unwind(panic::AssertUnwindSafe(|| generator.generate_tokens(spec)));
+    let generated = panic::catch_unwind(panic::AssertUnwindSafe(pass));
     let _ = panic::take_hook();
     let generated = generated.unwrap_or_else(|payload| {
         let reason =
@@ -84,10 +114,7 @@ fn generate(document: &Value, spec: &openapiv3::OpenAPI) -> String {
         let at = operations(document).find(|(_, _, op)| named(op)).map(|(p, m, _)| format!("paths.{p}.{m}"));
         fail(at.as_deref(), &reason)
     });
-    let mut file: syn::File =
-        syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")));
-    implement_envelope(&mut file);
-    prettyplease::unparse(&file)
+    syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")))
 }
 
 /// Every response is the envelope `{data, success, code, message}`; each generated

@@ -31,10 +31,22 @@
 //! the operation's `api-version`; a builder's `.x_client_id()`, `.accept_language()`
 //! or `.api_version()` overrides one for one call. Every failure is one
 //! [`Error`], whose variants say what the caller can do.
+//!
+//! Features: `mock`, typed httpmock helpers in `minted_connect::mock` for tests;
+//! `cli`, the `minted` command (with it the types also derive `schemars::JsonSchema`,
+//! which the generated command requires).
 
 #[allow(clippy::all, missing_docs, unused_imports)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+}
+/// Typed [`httpmock`] helpers for testing code that uses the client: with
+/// [`mock::MockServerExt`] in scope, `server.price_fix(|when, then| ...)` mocks one
+/// operation, its request matched and its response written with the spec's types.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, missing_docs, unused_imports)]
+pub mod mock {
+    include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
 }
 mod auth;
 mod config;

@@ -1,0 +1,188 @@
+//! The `minted` command: one subcommand per operation of the spec, configuration
+//! from flags or the environment, JSON on stdout, one line on stderr.
+
+#![cfg(feature = "cli")]
+
+mod support;
+
+use minted_connect::operations::OPERATIONS;
+use std::collections::BTreeSet;
+use std::process::{Command, Output};
+use support::{Challenges, PASSWORD, Reply, Server, USERNAME, recorded_body};
+
+/// Runs `minted` with `variables` as its only `MINTED_*` environment.
+fn minted(args: &[&str], variables: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_minted"));
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("MINTED_")) {
+        command.env_remove(name);
+    }
+    command.args(args).envs(variables.iter().copied()).output().expect("minted runs")
+}
+
+/// As `minted`, from a test whose runtime serves the called server.
+async fn minted_async(args: &[&str], variables: &[(&str, &str)]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let variables: Vec<(String, String)> =
+        variables.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let variables: Vec<(&str, &str)> = variables.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        minted(&args, &variables)
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_lists_one_subcommand_per_operation() {
+    let output = minted(&["--help"], &[]);
+    assert!(output.status.success());
+    let help = text(&output.stdout);
+    let commands = help.split("Commands:\n").nth(1).expect("a Commands section");
+    let listed: BTreeSet<&str> = commands
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    let operations: BTreeSet<String> = OPERATIONS.iter().map(|op| op.id.replace('_', "-")).collect();
+    assert_eq!(listed, operations.iter().map(String::as_str).collect());
+    assert_eq!(listed.len(), 27);
+}
+
+#[test]
+fn an_operations_help_shows_its_parameters() {
+    let output = minted(&["get-customer", "--help"], &[]);
+    assert!(output.status.success());
+    let help = text(&output.stdout);
+    assert!(help.contains("Get a customer with their wallets"), "{help}");
+    assert!(
+        help.contains("Usage: minted get-customer [OPTIONS] --external-customer-id <external-customer-id>"),
+        "{help}"
+    );
+    for flag in
+        ["--accept-language", "--api-version", "--x-client-id", "--base-url", "--username", "--password"]
+    {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+
+    let help = text(&minted(&["price-fix", "--help"], &[]).stdout);
+    for flag in ["--type", "--customer-external-id", "--total", "--currency", "--json-body"] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+    assert!(!help.contains("--json-body-template"), "{help}");
+}
+
+#[test]
+fn help_never_shows_the_password() {
+    let secret = [("MINTED_PASSWORD", "pa55word-secret"), ("MINTED_USERNAME", "partner")];
+    for args in [&["--help"][..], &["price-fix", "--help"], &["price-fix", "-h"]] {
+        let help = text(&minted(args, &secret).stdout);
+        assert!(help.contains("MINTED_PASSWORD"), "{help}");
+        assert!(!help.contains("pa55word-secret"), "{help}");
+    }
+}
+
+#[test]
+fn a_call_without_a_base_url_fails_with_one_line() {
+    let output =
+        minted(&["price-fix", "--type", "digital"], &[("MINTED_USERNAME", "u"), ("MINTED_PASSWORD", "p")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert_eq!(text(&output.stderr), "error: configuration: --base-url (or MINTED_BASE_URL) is not set\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_prints_the_response_envelope_as_json() {
+    let server = Server::digest(
+        Challenges::Standard { md5_first: false },
+        PASSWORD,
+        Box::new(|_| Reply::Json(200, recorded_body("price_fix/from-amount.json"))),
+    )
+    .await;
+    let variables =
+        [("MINTED_USERNAME", USERNAME), ("MINTED_PASSWORD", PASSWORD), ("MINTED_CLIENT_ID", "mobile")];
+    let args =
+        ["price-fix", "--base-url", &server.url, "--type", "digital", "--customer-external-id", "MTD0018232"];
+    let output = minted_async(&args, &variables).await;
+
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(printed["success"], true);
+    assert_eq!(printed["data"]["token"], "t85QBvvn1GHeOslKuiJm7CF0M0lpwU26");
+    assert_eq!(printed["data"]["prices"][0]["buy_price"].to_string(), "2889.71");
+
+    // A challenge, then the answered call, with the flags' body and the environment's client id.
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen[1].header("authorization").is_some_and(|a| a.starts_with("Digest ")));
+    assert_eq!(seen[1].header("x-client-id"), Some("mobile"));
+    let body: serde_json::Value = serde_json::from_slice(&seen[1].body).unwrap();
+    assert_eq!(body, serde_json::json!({"type": "digital", "customer_external_id": "MTD0018232"}));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_call_is_one_line_without_the_password() {
+    let server = Server::digest(
+        Challenges::Standard { md5_first: false },
+        PASSWORD,
+        Box::new(|_| Reply::Json(200, recorded_body("price_fix/from-amount.json"))),
+    )
+    .await;
+    let args = ["price-fix", "--type", "digital", "--username", USERNAME, "--password", "pa55word-secret"];
+    let output = minted_async(&args, &[("MINTED_BASE_URL", &server.url)]).await;
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert_eq!(text(&output.stderr), "error: unauthorized: the server refused the username and password\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_error_is_one_line_with_its_field_errors() {
+    let body = r#"{"success": false, "code": 422, "message": "The given data was invalid.",
+                   "errors": {"email": ["The email must be a valid email address."], "phone": "Required."}}"#;
+    let server = Server::open(Box::new(move |_| Reply::Json(422, body.into()))).await;
+    let variables =
+        [("MINTED_BASE_URL", server.url.as_str()), ("MINTED_USERNAME", "u"), ("MINTED_PASSWORD", "p")];
+    let output = minted_async(&["price-fix", "--type", "digital"], &variables).await;
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        text(&output.stderr),
+        "error: API error (HTTP 422, code 422): The given data was invalid. \
+         (email: The email must be a valid email address.; phone: Required.)\n"
+    );
+}
+
+#[test]
+fn a_transport_failure_says_why_in_one_line() {
+    let variables =
+        [("MINTED_BASE_URL", "http://127.0.0.1:1"), ("MINTED_USERNAME", "u"), ("MINTED_PASSWORD", "p")];
+    let output = minted(&["get-customer", "--external-customer-id", "MTD0018232"], &variables);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("error: transport (connect): "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn sandbox_answers_in_process_with_no_configuration() {
+    let output =
+        minted(&["--sandbox", "price-fix", "--type", "digital", "--customer-external-id", "MTD0018232"], &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let recorded: serde_json::Value =
+        serde_json::from_str(&recorded_body("price_fix/from-amount.json")).unwrap();
+    assert_eq!(printed["data"]["token"], recorded["data"]["token"]);
+
+    let output = minted(&["--sandbox", "create-customer", "--external-id", "QS-1", "--email", "bad"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("HTTP 422") && stderr.contains("body.email: bad-format"), "{stderr}");
+}
