@@ -1,6 +1,6 @@
-//! Generates the client from `spec/minted-connect.yaml` into `$OUT_DIR/codegen.rs`,
-//! and with the `cli` and `mock` features the `minted` command (`cli.rs`) and
-//! the httpmock helpers (`httpmock.rs`).
+//! Generates the client from `spec/minted-connect.yaml` (as the contract crate
+//! `minted-spec` embeds it) into `$OUT_DIR/codegen.rs`, and with the `cli` and `mock`
+//! features the `minted` command (`cli.rs`) and the httpmock helpers (`httpmock.rs`).
 //!
 //! Money and metal amounts are `{type: number, format: decimal}` in the spec and
 //! become `rust_decimal::Decimal` here. A spec that cannot be read or generated
@@ -8,14 +8,17 @@
 
 use std::{env, fs, panic, path::Path, process};
 
+use minted_spec::document::{self, OperationDef};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use schemars::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
-const SPEC: &str = "spec/minted-connect.yaml";
+const SPEC: &str = minted_spec::YAML_NAME;
 
 fn main() {
-    println!("cargo:rerun-if-changed=spec");
+    // Only the YAML: a recording, the inventory or the spec's README regenerate nothing.
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed={SPEC}");
     let document = read_document();
     let spec = openapi(&document);
     let mut generator = Generator::new(&settings());
@@ -44,13 +47,9 @@ fn feature(name: &str) -> bool {
 
 /// The spec as JSON, without the notes for people, with every `$ref` resolvable.
 fn read_document() -> Value {
-    let text = fs::read_to_string(SPEC).unwrap_or_else(|e| fail(None, &e.to_string()));
-    let mut document: Value = yaml_serde::from_str(&text).unwrap_or_else(|e| {
-        let at = e.location().map(|l| format!("{}:{}", l.line(), l.column()));
-        let reason = e.to_string();
-        // yaml_serde appends " at line L column C", which `at` already says.
-        let reason = reason.split(" at line ").next().unwrap_or(&reason);
-        fail(at.as_deref(), reason)
+    let mut document = document::parse(minted_spec::YAML).unwrap_or_else(|e| {
+        let at = e.at.map(|(line, column)| format!("{line}:{column}"));
+        fail(at.as_deref(), &e.reason)
     });
     strip_doc_extensions(&mut document);
     check_references(&document, &document, "");
@@ -61,9 +60,9 @@ fn openapi(document: &Value) -> openapiv3::OpenAPI {
     serde_path_to_error::deserialize(document).unwrap_or_else(|e| {
         // openapiv3 reads path items through an untagged enum, which hides where
         // in them the error lies; reading each operation alone finds it.
-        let in_operation = operations(document).find_map(|(path, method, op)| {
-            let e = serde_path_to_error::deserialize::<_, openapiv3::Operation>(op).err()?;
-            Some((format!("paths.{path}.{method}.{}", e.path()), e.inner().to_string()))
+        let in_operation = document::operations(document).iter().find_map(|def| {
+            let e = serde_path_to_error::deserialize::<_, openapiv3::Operation>(def.object(document)).err()?;
+            Some((format!("{}.{}", def.place(), e.path()), e.inner().to_string()))
         });
         let (at, reason) = in_operation.unwrap_or_else(|| (e.path().to_string(), e.inner().to_string()));
         fail(Some(&at), &reason)
@@ -111,7 +110,8 @@ fn generated(
         let named = |op: &Value| {
             reason.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| op["operationId"] == w)
         };
-        let at = operations(document).find(|(_, _, op)| named(op)).map(|(p, m, _)| format!("paths.{p}.{m}"));
+        let at = document::operations(document).into_iter().find(|def| named(def.object(document)));
+        let at = at.map(|def| def.place());
         fail(at.as_deref(), &reason)
     });
     syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")))
@@ -172,27 +172,20 @@ fn check_references(document: &Value, node: &Value, at: &str) {
     }
 }
 
-/// Every `(path, method, operation)` of the document.
-fn operations(document: &Value) -> impl Iterator<Item = (&String, &String, &Value)> {
-    const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
-    let paths = document["paths"].as_object().into_iter().flatten();
-    paths.flat_map(|(path, item)| {
-        let methods = item.as_object().into_iter().flatten();
-        methods.filter(|(m, _)| METHODS.contains(&m.as_str())).map(move |(m, op)| (path, m, op))
-    })
-}
-
 /// `src/operations.rs` includes this: one `Operation` per operation in the spec.
 fn operation_table(document: &Value) -> String {
     let mut rows = String::new();
-    for (path, method, op) in operations(document) {
-        let at = format!("paths.{path}.{method}");
-        let id = op["operationId"].as_str().unwrap_or_else(|| fail(Some(&at), "no operationId"));
+    for def in document::operations(document) {
+        let OperationDef { id, method, path, .. } = &def;
+        let (op, at) = (def.object(document), def.place());
+        if !def.named {
+            fail(Some(&at), "no operationId");
+        }
         let api_version = op["parameters"]
             .as_array()
             .into_iter()
             .flatten()
-            .map(|p| resolve(document, p))
+            .map(|p| document::resolve(document, p).unwrap_or(&Value::Null))
             .find(|p| p["name"] == "api-version")
             .and_then(|p| p["schema"]["default"].as_str())
             .unwrap_or_else(|| fail(Some(&at), "no api-version parameter with a default"));
@@ -204,13 +197,12 @@ fn operation_table(document: &Value) -> String {
         };
         let response = schema_name(&op["responses"]["200"], &format!("{at}.responses.200"));
         rows += &format!(
-            "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, api_version: {api_version:?}, \
-                 request: {request}, response: roundtrip::<types::{response}>, \
+            "    Operation {{ id: {id:?}, method: {method:?}, path: {path:?}, api_version: {api_version:?}, \
+                 #[cfg(test)] request: {request}, #[cfg(test)] response: roundtrip::<types::{response}>, \
                  decode_response: decode::<types::{response}> }},\n",
-            method.to_uppercase(),
         );
     }
-    format!("pub static OPERATIONS: &[Operation] = &[\n{rows}];\n")
+    format!("pub(crate) static OPERATIONS: &[Operation] = &[\n{rows}];\n")
 }
 
 /// The component a request body or response refers to; the table needs a named type.
@@ -219,14 +211,6 @@ fn schema_name<'a>(body: &'a Value, at: &str) -> &'a str {
         .as_str()
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
         .unwrap_or_else(|| fail(Some(at), "the JSON schema must be a $ref to #/components/schemas"))
-}
-
-/// Follows a `#/components/...` reference within the document.
-fn resolve<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
-    match node["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
-        Some(pointer) => document.pointer(pointer).unwrap_or(&Value::Null),
-        None => node,
-    }
 }
 
 fn write(path: &Path, content: &str) {

@@ -2,17 +2,17 @@
 //! wallets, fix prices, buy gold with the price token, sell some back, read the order.
 //!
 //! ```sh
-//! cargo run --example quickstart        # against a sandbox started in this process
-//! MINTED_BASE_URL=... MINTED_USERNAME=... MINTED_PASSWORD=... cargo run --example quickstart
+//! cargo run --example quickstart --features sandbox   # against a sandbox started in this process
+//! MINTED_BASE_URL=... MINTED_USERNAME=... MINTED_PASSWORD=... cargo run --example quickstart --features sandbox
 //! ```
 
 use minted_connect::prelude::*;
-use minted_connect::{Client, ClientInfo, IntoData, ResponseValue, types};
+use minted_connect::sandbox::{self, Sandbox};
+use minted_connect::{Client, ClientInfo, IntoData, ResponseValue, Variable, types};
 use rust_decimal::Decimal;
 use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use xtask::sandbox::{self, Sandbox};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -143,14 +143,14 @@ async fn run() -> Result<(), Box<dyn Error>> {
 
 /// The client for `MINTED_BASE_URL` if it is set, else for a sandbox started here.
 async fn connect() -> Result<(Client, Option<sandbox::Running>), Box<dyn Error>> {
-    if std::env::var_os("MINTED_BASE_URL").is_some() {
+    if Variable::BaseUrl.read().is_some() {
         let client = Client::from_env()?;
         println!("Against {}", client.baseurl());
         return Ok((client, None));
     }
     let running = Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await?;
     println!(
-        "No MINTED_BASE_URL: against the sandbox on {}, which answers from spec/recordings",
+        "No MINTED_BASE_URL: against the sandbox on {}, which answers from the spec's recordings",
         running.url()
     );
     let client = Client::builder()

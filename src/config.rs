@@ -10,7 +10,7 @@ use std::time::Duration;
 
 const USER_AGENT: &str = concat!("minted-connect/", env!("CARGO_PKG_VERSION"));
 
-/// Builds a [`Client`]; from [`Client::builder`].
+/// Builds a [`Client`]; from [`Client::builder`]. Nothing is checked until [`build`](Self::build).
 ///
 /// ```no_run
 /// # fn run() -> Result<(), minted_connect::Error> {
@@ -21,6 +21,7 @@ const USER_AGENT: &str = concat!("minted-connect/", env!("CARGO_PKG_VERSION"));
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `build()`"]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
@@ -29,6 +30,7 @@ pub struct ClientBuilder {
     api_version: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
+    http: Option<reqwest::Client>,
 }
 
 impl Default for ClientBuilder {
@@ -41,6 +43,7 @@ impl Default for ClientBuilder {
             api_version: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            http: None,
         }
     }
 }
@@ -77,6 +80,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends the calls through this `reqwest::Client` (for its proxies, root
+    /// certificates, connection pool or middleware-free tuning). Its own timeouts and
+    /// user agent then apply: [`connect_timeout`](Self::connect_timeout) and
+    /// [`timeout`](Self::timeout) are not used. Authentication and the API's headers are
+    /// added per call, so the client needs no default headers.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// How long to wait for a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -89,6 +102,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the base URL is not an `http` or `https` URL, when the
+    /// client id, language or api-version is not a valid header value, or when the HTTP
+    /// client cannot be made (no TLS backend, say). Nothing is sent: credentials are
+    /// first checked by the server, on the first call.
     pub fn build(self) -> Result<Client, Error> {
         let url = url::Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("base URL {:?}: {e}", self.base_url)))?;
@@ -105,39 +126,85 @@ impl ClientBuilder {
             api_version: self.api_version.as_deref().map(|v| header("api-version", v)).transpose()?,
             digest: self.credentials.map(|credentials| Arc::new(DigestSession::new(credentials))),
         };
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
+        };
         Ok(Client::new_with_client(self.base_url.trim_end_matches('/'), http, state))
     }
 }
 
 impl Client {
+    /// A builder with the defaults: [`STAGING_URL`], no credentials, `x-client-id` `web`,
+    /// `Accept-Language` `tr`, a 10 s connect and a 30 s request timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client configured from `MINTED_BASE_URL`, `MINTED_USERNAME` and
-    /// `MINTED_PASSWORD`, and optionally `MINTED_CLIENT_ID` and `MINTED_LANGUAGE`.
+    /// A client configured from the environment: [`Variable::BaseUrl`],
+    /// [`Variable::Username`] and [`Variable::Password`] must be set, and
+    /// [`Variable::ClientId`] and [`Variable::Language`] may be.
     pub fn from_env() -> Result<Client, Error> {
-        from_variables(|name| std::env::var(name).ok())?.build()
+        from_variables(|variable| variable.read())?.build()
     }
 }
 
-pub(crate) fn from_variables(variable: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
-    let required = |name: &str| {
-        variable(name).filter(|v| !v.is_empty()).ok_or_else(|| Error::Config(format!("{name} is not set")))
-    };
+/// The environment variables a client is configured from, and the one rule for reading
+/// them: a variable set to the empty string counts as unset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Variable {
+    /// `MINTED_BASE_URL`: the API's base URL.
+    BaseUrl,
+    /// `MINTED_USERNAME`: the partner's Digest username.
+    Username,
+    /// `MINTED_PASSWORD`: the partner's Digest password.
+    Password,
+    /// `MINTED_CLIENT_ID`: the `x-client-id` header (default `web`).
+    ClientId,
+    /// `MINTED_LANGUAGE`: the `Accept-Language` header (default `tr`).
+    Language,
+}
+
+impl Variable {
+    /// The variable's name, e.g. `MINTED_BASE_URL`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Variable::BaseUrl => "MINTED_BASE_URL",
+            Variable::Username => "MINTED_USERNAME",
+            Variable::Password => "MINTED_PASSWORD",
+            Variable::ClientId => "MINTED_CLIENT_ID",
+            Variable::Language => "MINTED_LANGUAGE",
+        }
+    }
+
+    /// Its value, `None` when it is unset, empty or not Unicode.
+    pub fn read(self) -> Option<String> {
+        present(std::env::var(self.name()).ok())
+    }
+}
+
+/// An empty variable is an unset one.
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.is_empty())
+}
+
+/// A builder from `variable`'s values (each already `None` when empty).
+fn from_variables(variable: impl Fn(Variable) -> Option<String>) -> Result<ClientBuilder, Error> {
+    let required =
+        |v: Variable| variable(v).ok_or_else(|| Error::Config(format!("{} is not set", v.name())));
     let mut builder = Client::builder()
-        .base_url(required("MINTED_BASE_URL")?)
-        .credentials(required("MINTED_USERNAME")?, required("MINTED_PASSWORD")?);
-    if let Some(client_id) = variable("MINTED_CLIENT_ID") {
+        .base_url(required(Variable::BaseUrl)?)
+        .credentials(required(Variable::Username)?, required(Variable::Password)?);
+    if let Some(client_id) = variable(Variable::ClientId) {
         builder = builder.client_id(client_id);
     }
-    if let Some(language) = variable("MINTED_LANGUAGE") {
+    if let Some(language) = variable(Variable::Language) {
         builder = builder.language(language);
     }
     Ok(builder)
@@ -147,8 +214,9 @@ pub(crate) fn from_variables(variable: impl Fn(&str) -> Option<String>) -> Resul
 mod tests {
     use super::*;
 
-    fn variables<'a>(set: &'a [(&str, &str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| set.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+    /// As `Variable::read` would see an environment holding `set`.
+    fn variables<'a>(set: &'a [(&str, &str)]) -> impl Fn(Variable) -> Option<String> + 'a {
+        move |variable| present(set.iter().find(|(n, _)| *n == variable.name()).map(|(_, v)| v.to_string()))
     }
 
     #[test]
@@ -170,6 +238,20 @@ mod tests {
         let builder = from_variables(variables(&set)).unwrap();
         assert_eq!((builder.client_id.as_str(), builder.language.as_str()), ("mobile", "en"));
         assert_eq!(builder.base_url, "http://127.0.0.1:1");
+    }
+
+    #[test]
+    fn an_empty_optional_variable_keeps_the_default() {
+        let set = [
+            ("MINTED_BASE_URL", "http://127.0.0.1:1"),
+            ("MINTED_USERNAME", "u"),
+            ("MINTED_PASSWORD", "p"),
+            ("MINTED_CLIENT_ID", ""),
+        ];
+        let builder = from_variables(variables(&set)).unwrap();
+        assert_eq!(builder.client_id, "web");
+        let empty_password = [("MINTED_BASE_URL", "http://127.0.0.1:1"), ("MINTED_USERNAME", "u"), ("MINTED_PASSWORD", "")];
+        assert!(matches!(from_variables(variables(&empty_password)), Err(Error::Config(m)) if m == "MINTED_PASSWORD is not set"));
     }
 
     #[test]

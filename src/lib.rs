@@ -32,9 +32,14 @@
 //! or `.api_version()` overrides one for one call. Every failure is one
 //! [`Error`], whose variants say what the caller can do.
 //!
-//! Features: `mock`, typed httpmock helpers in `minted_connect::mock` for tests;
-//! `cli`, the `minted` command (with it the types also derive `schemars::JsonSchema`,
-//! which the generated command requires).
+//! Features:
+//! - `sandbox`: [`sandbox`], a local server of the API to start inside your own tests;
+//! - `mock`: typed httpmock helpers in `minted_connect::mock` for tests;
+//! - `cli`: the `minted` command (with it the types also derive `schemars::JsonSchema`,
+//!   which the generated command requires).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 #[allow(clippy::all, missing_docs, unused_imports)]
 mod generated {
@@ -48,14 +53,32 @@ mod generated {
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
 }
+/// The sandbox: a local server of the API that answers from the spec and its
+/// recordings, embedded in the crate. Start it on port 0 inside your test's tokio runtime:
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use minted_connect::{Client, sandbox::{self, Sandbox}};
+///
+/// let running = Sandbox::default().start(([127, 0, 0, 1], 0).into()).await?;
+/// let client = Client::builder()
+///     .base_url(running.url())
+///     .credentials(sandbox::USERNAME, sandbox::PASSWORD)
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "sandbox")]
+pub mod sandbox {
+    pub use minted_spec::sandbox::*;
+}
 mod auth;
 mod config;
 pub mod envelope;
 mod error;
-pub mod operations;
+mod operations;
 mod transport;
 
-pub use config::ClientBuilder;
+pub use config::{ClientBuilder, Variable};
 pub use envelope::IntoData;
 pub use error::{AuthFailure, BodyStart, Error, TransportKind};
 pub use generated::*;

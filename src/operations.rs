@@ -1,15 +1,19 @@
 //! Every operation of the spec, as data: what `build.rs` read from
 //! `spec/minted-connect.yaml`, for code that must treat operations uniformly
-//! (the per-operation `api-version`, checking recordings against the types).
+//! (the per-operation `api-version`, decoding a response to classify it). Private:
+//! the spec's own list of operations is `minted_spec::document::operations`.
 
-use serde::{Serialize, de::DeserializeOwned};
+use serde::de::DeserializeOwned;
 
 use crate::envelope::Envelope;
 use crate::types;
 
+#[cfg(test)]
+mod tests;
+
 /// One operation of the spec.
 #[derive(Clone, Copy, Debug)]
-pub struct Operation {
+pub(crate) struct Operation {
     /// The spec's `operationId`, also the name of the client method.
     pub id: &'static str,
     /// Upper-case HTTP method.
@@ -19,8 +23,10 @@ pub struct Operation {
     /// The `api-version` header value the operation's docs give.
     pub api_version: &'static str,
     /// Parses a request body into the operation's request type and writes it back.
+    #[cfg(test)]
     pub request: Option<Roundtrip>,
     /// Parses a 200 response body into the operation's response type and writes it back.
+    #[cfg(test)]
     pub response: Roundtrip,
     /// Decodes a 200 response body as the client will, saying where it does not fit.
     pub decode_response: Decode,
@@ -29,9 +35,11 @@ pub struct Operation {
 /// Parses JSON into a generated type and serializes it again: the result is
 /// what the typed client keeps of the input, so comparing the two shows what a
 /// type would drop or reject.
+#[cfg(test)]
 pub type Roundtrip = fn(serde_json::Value) -> Result<serde_json::Value, serde_json::Error>;
 
-fn roundtrip<T: DeserializeOwned + Serialize>(
+#[cfg(test)]
+fn roundtrip<T: DeserializeOwned + serde::Serialize>(
     value: serde_json::Value,
 ) -> Result<serde_json::Value, serde_json::Error> {
     serde_json::from_value::<T>(value).and_then(|typed| serde_json::to_value(typed))
@@ -39,11 +47,11 @@ fn roundtrip<T: DeserializeOwned + Serialize>(
 
 /// Decodes a response body into the operation's envelope type and returns the
 /// envelope's verdict (`success`, `code`, `message`), or where the body does not fit.
-pub type Decode = fn(&[u8]) -> Result<Verdict, Misfit>;
+pub(crate) type Decode = fn(&[u8]) -> Result<Verdict, Misfit>;
 
 /// What a response envelope says of the call.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     pub success: bool,
     pub code: i64,
     pub message: String,
@@ -52,7 +60,7 @@ pub struct Verdict {
 /// Where and why a body does not fit its type. `reason` never quotes the body's
 /// values: they may be a customer's data.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Misfit {
+pub(crate) struct Misfit {
     /// Path to the offending value, e.g. `data.prices[0].buy_price` (`.` for the whole body).
     pub path: String,
     pub reason: String,
@@ -89,6 +97,6 @@ fn withhold_values(reason: &str) -> String {
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 
 /// The operation with this `operationId`.
-pub fn find(id: &str) -> Option<&'static Operation> {
+pub(crate) fn find(id: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.id == id)
 }

@@ -132,9 +132,14 @@ impl ClientState {
     }
 }
 
-/// Reads the body and decides what the response means. A 200 whose body does not
-/// fit (or whose envelope says `success: false`) is passed on as 502, so that the
-/// generated code hands it to the error conversion with the reason attached.
+/// How a 200 the client refuses (a body that does not fit, or an envelope saying
+/// `success: false`) is passed on: the generated code hands any status but 200 to the
+/// error conversion, with the reason attached. Not a status progenitor's `is_retryable()`
+/// counts (408, 429, 502, 503, 504): the server answered, and a retried buy order
+/// would be placed again.
+const REFUSED_200: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// Reads the body and decides what the response means.
 async fn classify(
     response: Response,
     operation: &'static str,
@@ -150,7 +155,7 @@ async fn classify(
         error_of(status, &body)
     };
     let passed_status =
-        if failure.is_some() && status == StatusCode::OK { StatusCode::BAD_GATEWAY } else { status };
+        if failure.is_some() && status == StatusCode::OK { REFUSED_200 } else { status };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = passed_status;
     *rebuilt.version_mut() = version;

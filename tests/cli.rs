@@ -5,7 +5,7 @@
 
 mod support;
 
-use minted_connect::operations::OPERATIONS;
+
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
 use support::{Challenges, PASSWORD, Reply, Server, USERNAME, recorded_body};
@@ -49,7 +49,7 @@ fn help_lists_one_subcommand_per_operation() {
         .filter_map(|line| line.split_whitespace().next())
         .filter(|name| *name != "help")
         .collect();
-    let operations: BTreeSet<String> = OPERATIONS.iter().map(|op| op.id.replace('_', "-")).collect();
+    let operations: BTreeSet<String> = support::operation_ids().iter().map(|id| id.replace('_', "-")).collect();
     assert_eq!(listed, operations.iter().map(String::as_str).collect());
     assert_eq!(listed.len(), 27);
 }

@@ -273,3 +273,31 @@ async fn without_credentials_a_challenge_ends_unauthorized() {
     let error = get_customer(&client).await.unwrap_err();
     assert!(matches!(error, Error::Unauthorized { reason: AuthFailure::NoCredentials }), "{error:?}");
 }
+
+/// A 200 the client refuses reaches progenitor's own error too (for a caller who
+/// matches it directly); it must not look retryable: the server answered, and a
+/// refused buy order sent again could be placed.
+#[tokio::test]
+async fn a_refused_200_is_never_a_retry_hint() {
+    for body in [
+        r#"{"success": false, "code": 1001, "message": "Insufficient balance", "data": null}"#,
+        r#"{"data": {"external_id": 5}, "success": true, "code": 0, "message": ""}"#,
+    ] {
+        let server = Server::open(Box::new(move |_| Reply::Json(200, body.into()))).await;
+        let client = Client::builder().base_url(&server.url).build().unwrap();
+        let raw = client.get_customer().external_customer_id("MTD0018232").send().await.unwrap_err();
+        assert!(!raw.is_retryable(), "{body}: status {:?}", raw.status());
+        assert!(matches!(Error::from(raw), Error::Api { status: 200, .. } | Error::Decode { status: 200, .. }));
+    }
+}
+
+#[tokio::test]
+async fn a_given_http_client_carries_the_calls() {
+    let server = Server::open(Box::new(recorded)).await;
+    let http = reqwest::Client::builder().user_agent("partner-agent/1").build().unwrap();
+    let client = Client::builder().base_url(&server.url).http_client(http).build().unwrap();
+    get_customer(&client).await.unwrap();
+    let seen = server.seen();
+    assert_eq!(seen[0].header("user-agent"), Some("partner-agent/1"));
+    assert_eq!(seen[0].header("api-version"), Some("2"), "the API's headers are still added per call");
+}

@@ -5,7 +5,7 @@
 
 mod support;
 
-use minted_connect::operations::OPERATIONS;
+
 use minted_connect::prelude::*;
 use minted_connect::{AuthFailure, Client, Error, IntoData, types};
 use serde::Serialize;
@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use support::recorded;
-use xtask::sandbox::{self, Sandbox};
+use minted_spec::sandbox::{self, Sandbox};
 
 /// A sandbox whose log lines are kept, and a client for it.
 async fn sandbox() -> (sandbox::Running, Client, Arc<Mutex<Vec<String>>>) {
@@ -280,7 +280,7 @@ async fn every_operation_answers_through_the_generated_client() {
         .filter(|line| line.contains(" -> 200 "))
         .filter_map(|line| line.split(' ').nth(2).map(str::to_string))
         .collect();
-    let all: BTreeSet<String> = OPERATIONS.iter().map(|op| op.id.to_string()).collect();
+    let all: BTreeSet<String> = support::operation_ids().into_iter().collect();
     assert_eq!(answered, all);
 }
 

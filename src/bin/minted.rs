@@ -9,7 +9,7 @@
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser};
 use generated::{Cli, CliCommand, CliConfig};
-use minted_connect::{Client, Error, ResponseValue};
+use minted_connect::{Client, Error, ResponseValue, Variable};
 use serde::Serialize;
 use std::any::Any;
 use std::process::ExitCode;
@@ -26,9 +26,10 @@ mod generated {
 const CONNECTION: &str = "Connection";
 
 const ENVIRONMENT_HELP: &str = "\
-Each flag falls back to its environment variable. MINTED_CLIENT_ID and MINTED_LANGUAGE
-set x-client-id and Accept-Language (default web and tr); a subcommand's --x-client-id
-and --accept-language override them for one call.";
+Each connection flag falls back to its environment variable (MINTED_BASE_URL,
+MINTED_USERNAME, MINTED_PASSWORD; an empty one counts as unset). MINTED_CLIENT_ID and
+MINTED_LANGUAGE set x-client-id and Accept-Language (default web and tr); a subcommand's
+--x-client-id and --accept-language override them for one call.";
 
 /// The Minted Connect partner API: one subcommand per operation.
 #[derive(Parser)]
@@ -41,18 +42,19 @@ struct Minted {
 /// Where the calls go and as whom. No `Debug`: it holds the password.
 #[derive(Args)]
 struct Connection {
-    /// The API's base URL, e.g. https://api.staging.mintedconnect.com
-    #[arg(long, env = "MINTED_BASE_URL", global = true, help_heading = CONNECTION)]
+    /// The API's base URL, e.g. https://api.staging.mintedconnect.com [env: MINTED_BASE_URL]
+    #[arg(long, global = true, help_heading = CONNECTION)]
     base_url: Option<String>,
-    /// The partner's HTTP Digest username.
-    #[arg(long, env = "MINTED_USERNAME", global = true, help_heading = CONNECTION)]
+    /// The partner's HTTP Digest username [env: MINTED_USERNAME]
+    #[arg(long, global = true, help_heading = CONNECTION)]
     username: Option<String>,
-    /// The partner's HTTP Digest password; prefer the environment variable, which `ps` does not show.
-    #[arg(long, env = "MINTED_PASSWORD", hide_env_values = true, global = true, help_heading = CONNECTION)]
+    /// The partner's HTTP Digest password; prefer the environment variable, which `ps`
+    /// does not show [env: MINTED_PASSWORD]
+    #[arg(long, global = true, help_heading = CONNECTION)]
     password: Option<String>,
-    /// Call a sandbox server started in this process (`cargo xtask sandbox`, answering
-    /// from this checkout's spec and recordings) instead of the API; the other
-    /// connection settings are then not used.
+    /// Call a sandbox server started in this process (answering from the spec and
+    /// recordings built into this command) instead of the API; the other connection
+    /// settings are then not used.
     #[arg(long, global = true, help_heading = CONNECTION)]
     sandbox: bool,
 }
@@ -67,7 +69,7 @@ struct Session {
 /// The one place that decides where the calls go and as whom.
 async fn session(connection: Connection) -> Result<Session, Error> {
     if connection.sandbox {
-        use xtask::sandbox::{self, Sandbox};
+        use minted_connect::sandbox::{self, Sandbox};
         // Quiet: stdout carries the response, stderr only a failure's one line.
         let running = Sandbox::default()
             .log(|_| {})
@@ -80,19 +82,23 @@ async fn session(connection: Connection) -> Result<Session, Error> {
             .build()?;
         return Ok(Session { client, _keep_alive: Some(Box::new(running)) });
     }
-    let given = |value: Option<String>, name: &str| {
-        value.filter(|v| !v.is_empty()).ok_or_else(|| Error::Config(format!("{name} is not set")))
+    // A flag, else its variable, read by the client's one rule (empty is unset).
+    let given = |flag: Option<String>, variable: Variable| {
+        flag.filter(|v| !v.is_empty()).or_else(|| variable.read()).ok_or_else(|| {
+            let flag = variable.name().trim_start_matches("MINTED_").to_lowercase().replace('_', "-");
+            Error::Config(format!("--{flag} (or {}) is not set", variable.name()))
+        })
     };
     let mut builder = Client::builder()
-        .base_url(given(connection.base_url, "--base-url (or MINTED_BASE_URL)")?)
+        .base_url(given(connection.base_url, Variable::BaseUrl)?)
         .credentials(
-            given(connection.username, "--username (or MINTED_USERNAME)")?,
-            given(connection.password, "--password (or MINTED_PASSWORD)")?,
+            given(connection.username, Variable::Username)?,
+            given(connection.password, Variable::Password)?,
         );
-    if let Some(client_id) = std::env::var("MINTED_CLIENT_ID").ok().filter(|v| !v.is_empty()) {
+    if let Some(client_id) = Variable::ClientId.read() {
         builder = builder.client_id(client_id);
     }
-    if let Some(language) = std::env::var("MINTED_LANGUAGE").ok().filter(|v| !v.is_empty()) {
+    if let Some(language) = Variable::Language.read() {
         builder = builder.language(language);
     }
     Ok(Session { client: builder.build()?, _keep_alive: None })

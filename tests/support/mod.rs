@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use xtask::sandbox::digest::Answer;
+use minted_spec::sandbox::digest::Answer;
 
 pub const USERNAME: &str = "partner";
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -273,4 +273,10 @@ pub fn recorded(file: &str, pointer: &str) -> serde_json::Value {
 /// A recording's response body, as the text a server sends.
 pub fn recorded_body(file: &str) -> String {
     recorded(file, "/response/body").to_string()
+}
+
+/// The `operationId` of every operation of the spec.
+pub fn operation_ids() -> Vec<String> {
+    let spec = minted_spec::document::parse(minted_spec::YAML).unwrap();
+    minted_spec::document::operations(&spec).into_iter().map(|op| op.id).collect()
 }

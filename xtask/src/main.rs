@@ -1,11 +1,13 @@
 //! `cargo xtask`: maintenance commands for the spec and its recordings.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use minted_spec::sandbox;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
-use xtask::{sandbox, verify};
+use xtask::verify;
 
 #[derive(Parser)]
 #[command(
@@ -41,7 +43,8 @@ enum Command {
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
     },
-    /// Serve the API on this machine from the spec and its recordings, until Ctrl-C.
+    /// Serve the API on this machine from the spec and its recordings (those built into
+    /// this command unless --spec and --recordings are given), until Ctrl-C.
     ///
     /// Requests need HTTP Digest and are checked against the spec: an invalid one gets
     /// a 422 listing what is wrong. Each operation is answered with the recording whose
@@ -58,10 +61,10 @@ enum Command {
         /// Seconds a nonce is accepted before answers to it are refused as stale.
         #[arg(long, value_name = "SECONDS", default_value_t = 300)]
         nonce_lifetime: u64,
-        /// The OpenAPI spec [default: spec/minted-connect.yaml]
+        /// An OpenAPI spec to serve instead of the built-in one.
         #[arg(long)]
         spec: Option<PathBuf>,
-        /// The recordings to answer from [default: spec/recordings]
+        /// A folder of recordings to answer from instead of the built-in ones.
         #[arg(long)]
         recordings: Option<PathBuf>,
     },
@@ -85,19 +88,24 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            match format {
-                Format::Text => print!("{}", report.text()),
-                Format::Json => {
-                    println!("{}", serde_json::to_string_pretty(&report).expect("findings serialize"))
-                }
-            }
+            let text = match format {
+                Format::Text => report.text(),
+                Format::Json => serde_json::to_string_pretty(&report).expect("findings serialize") + "\n",
+            };
+            // A reader that stops early (`| head`) is not an error of ours.
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::from(report.exit_code())
         }
         Command::Sandbox { addr, username, password, nonce_lifetime, spec, recordings } => {
             let given_password = password.is_some();
-            let sandbox = sandbox::Sandbox::default()
-                .spec(spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml")))
-                .recordings(recordings.unwrap_or_else(|| in_workspace("spec/recordings")))
+            let mut sandbox = sandbox::Sandbox::default();
+            if let Some(spec) = spec {
+                sandbox = sandbox.spec(spec);
+            }
+            if let Some(recordings) = recordings {
+                sandbox = sandbox.recordings(recordings);
+            }
+            let sandbox = sandbox
                 .credentials(&username, password.as_deref().unwrap_or(sandbox::PASSWORD))
                 .nonce_lifetime(Duration::from_secs(nonce_lifetime));
             let runtime = match tokio::runtime::Runtime::new() {

@@ -1,7 +1,8 @@
 //! The end of a run: findings, a summary, and the exit status they make.
 
-use super::finding::{Finding, Kind, Severity};
-use super::inventory::Coverage;
+use crate::inventory::Coverage;
+use minted_spec::finding::{Finding, Kind, Severity};
+use minted_spec::verify::Outcome;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -85,34 +86,31 @@ impl Report {
     }
 }
 
-pub fn summarize(
-    findings: &[Finding],
-    files: usize,
-    exchanges: usize,
-    skipped: (usize, usize),
-    operations: &[String],
-    recorded: &std::collections::BTreeSet<String>,
-    inventory: Option<Coverage>,
-) -> Summary {
-    let mut findings_by_kind = BTreeMap::new();
-    for finding in findings {
-        *findings_by_kind.entry(finding.kind.name()).or_default() += 1;
-    }
-    Summary {
-        files,
-        exchanges,
-        skipped_other_host: skipped.0,
-        skipped_not_json: skipped.1,
-        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
-        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
-        findings_by_kind,
-        operations: operations.len(),
-        operations_without_recording: operations
-            .iter()
-            .filter(|id| !recorded.contains(*id))
-            .cloned()
-            .collect(),
-        inventory,
+impl Report {
+    /// Sums up an outcome: `operations` are the spec's, `inventory` its docs coverage.
+    pub fn new(outcome: Outcome, operations: &[String], inventory: Option<Coverage>) -> Report {
+        let mut findings_by_kind = BTreeMap::new();
+        for finding in &outcome.findings {
+            *findings_by_kind.entry(finding.kind.name()).or_default() += 1;
+        }
+        let count = |severity| outcome.findings.iter().filter(|f| f.severity == severity).count();
+        let summary = Summary {
+            files: outcome.files,
+            exchanges: outcome.exchanges,
+            skipped_other_host: outcome.skipped_other_host,
+            skipped_not_json: outcome.skipped_not_json,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            findings_by_kind,
+            operations: operations.len(),
+            operations_without_recording: operations
+                .iter()
+                .filter(|id| !outcome.operations_seen.contains(*id))
+                .cloned()
+                .collect(),
+            inventory,
+        };
+        Report { findings: outcome.findings, summary }
     }
 }
 

@@ -33,13 +33,10 @@ pub fn coverage(spec_file: &Path, spec: &Value) -> Result<Option<Coverage>, Stri
     let rows: Vec<Row> =
         reader.deserialize().collect::<Result<_, _>>().map_err(|e| format!("{}: {e}", file.display()))?;
 
-    let covered: BTreeSet<(String, String, String)> = spec["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .filter_map(|operation| operation.get("x-docs")?.as_array())
+    let operations = minted_spec::document::operations(spec);
+    let covered: BTreeSet<(String, String, String)> = operations
+        .iter()
+        .filter_map(|operation| operation.object(spec).get("x-docs")?.as_array())
         .flatten()
         .map(|entry| {
             let field = |name: &str| entry.get(name).and_then(Value::as_str).unwrap_or_default().to_string();

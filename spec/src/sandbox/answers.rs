@@ -3,11 +3,11 @@
 //! shaped from the spec's schema and filled with recorded values wherever a
 //! recording holds a value of the same component.
 
-use crate::verify::contract::{Contract, Spec};
-use crate::verify::exchange::{self, Body};
+use crate::contract::{Contract, Spec};
+use crate::exchange::Body;
+use crate::load::Loaded;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 pub struct Answers {
     recorded: HashMap<String, Vec<Recorded>>,
@@ -50,8 +50,7 @@ impl std::fmt::Display for Source<'_> {
 impl Answers {
     /// Reads the recordings; a recording that cannot be read is an error, so the
     /// sandbox never starts on half its data.
-    pub fn load(spec: &Spec, contract: &Contract, recordings: &[PathBuf]) -> Result<Answers, String> {
-        let loaded = exchange::load(recordings, &crate::verify::scope(contract, &[]));
+    pub fn load(spec: &Spec, contract: &Contract, loaded: Loaded) -> Result<Answers, String> {
         if let Some(unreadable) = loaded.unreadable.first() {
             return Err(unreadable.to_string());
         }
@@ -64,7 +63,7 @@ impl Answers {
             let Some(id) = routed.as_ref().map(|(op, _)| op.id.clone()).or(exchange.operation) else {
                 continue;
             };
-            if let Some(schema) = response_schema(spec, &id, response.status) {
+            if let Some(schema) = spec.response_schema(&id, response.status) {
                 components.harvest(schema, &response_body);
             }
             let request = exchange.request.as_ref();
@@ -72,10 +71,7 @@ impl Answers {
                 file: file_name(&exchange.file),
                 path_values: routed.map(|(_, values)| values).unwrap_or_default(),
                 query: request.map(|r| r.query.clone()).unwrap_or_default(),
-                body: request.and_then(|r| match &r.body {
-                    Body::Json(body) => Some(body.clone()),
-                    _ => None,
-                }),
+                body: request.and_then(|r| r.body.json().cloned()),
                 status: response.status,
                 response: response_body,
             });
@@ -84,7 +80,7 @@ impl Answers {
             .operations
             .iter()
             .filter(|op| !recorded.contains_key(&op.id))
-            .filter_map(|op| Some((op.id.clone(), components.shape(response_schema(spec, &op.id, 200)?, 0))))
+            .filter_map(|op| Some((op.id.clone(), components.shape(spec.response_schema(&op.id, 200)?, 0))))
             .collect();
         Ok(Answers { recorded, shaped })
     }
@@ -161,14 +157,6 @@ fn file_name(path: &str) -> String {
         (Some(slug), Some(dir)) => format!("{dir}/{slug}"),
         _ => path.to_string(),
     }
-}
-
-/// The JSON schema of an operation's response with this status.
-fn response_schema<'s>(spec: &'s Spec, operation: &str, status: u16) -> Option<&'s Value> {
-    let def = spec.operations().into_iter().find(|def| def.id == operation)?;
-    let responses = &spec.document["paths"][&def.path][def.method.to_ascii_lowercase()]["responses"];
-    let content = responses.get(status.to_string())?.get("content")?.as_object()?;
-    content.iter().find(|(media, _)| crate::verify::contract::is_json(media))?.1.get("schema")
 }
 
 /// Recorded values of named components, and schemas shaped into values with them.
@@ -291,17 +279,16 @@ fn only_declared(schema: &Value, instance: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::check::Checker;
-    use crate::verify::exchange::{Exchange, Response};
-    use std::path::Path;
+    use crate::check::Checker;
+    use crate::exchange::{Exchange, Response};
 
     /// A shaped answer must pass the same checks as a recorded one, `--strict` included.
     #[test]
     fn every_shaped_answer_conforms_to_the_spec() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let spec = Spec::read(&root.join("spec/minted-connect.yaml")).unwrap();
+        let spec = Spec::embedded().unwrap();
         let contract = Contract::compile(&spec).unwrap();
-        let answers = Answers::load(&spec, &contract, &[root.join("spec/recordings")]).unwrap();
+        let recordings = Loaded::from_texts(crate::RECORDINGS.iter().copied(), &contract.scope(&[]));
+        let answers = Answers::load(&spec, &contract, recordings).unwrap();
         let (recorded, shaped) = answers.sources();
         assert_eq!(recorded.len() + shaped.len(), contract.operations.len());
         assert!(shaped.contains(&"buy") && recorded.contains(&"price_fix"));

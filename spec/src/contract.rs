@@ -1,13 +1,13 @@
 //! The spec, read once and compiled into what each exchange is checked against.
 
-use super::inventory::{self, Coverage};
-use super::pointer_token;
-use super::schema::Translator;
+use crate::document::{self, OperationDef, json_schema};
+use crate::har::Scope;
+use crate::schema::Translator;
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Why a spec cannot be used at all; `verify` exits with status 2 on it.
@@ -20,47 +20,43 @@ impl std::fmt::Display for SpecError {
     }
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 /// The spec document with its components translated, ready to compile operations from.
 pub struct Spec {
-    pub file: PathBuf,
+    /// The file it was read from, as messages name it.
+    pub file: String,
+    /// The spec as JSON.
     pub document: Value,
     defs: Value,
     translator: Translator,
     compiled: RefCell<HashMap<String, Arc<Validator>>>,
 }
 
-/// One operation as the spec declares it, not yet compiled.
-#[derive(Clone)]
-pub struct OperationDef {
-    pub id: String,
-    pub method: String,
-    pub path: String,
-    /// JSON pointer to the operation object in the spec, for error messages.
-    pointer: String,
-}
-
 /// Everything an exchange is checked against, compiled once.
 pub struct Contract {
+    /// Every operation, in the spec's order.
     pub operations: Vec<Operation>,
     /// Hosts the spec's `servers` name; HAR entries to other hosts are not this API's.
     pub hosts: Vec<String>,
     /// Path prefixes of the servers (empty when a server is a bare origin).
     pub base_paths: Vec<String>,
-    pub inventory: Option<Coverage>,
 }
 
+/// One operation, compiled.
 pub struct Operation {
+    /// The `operationId`.
     pub id: String,
+    /// Upper-case HTTP method.
     pub method: String,
+    /// The path template.
     pub path: String,
     segments: Vec<Segment>,
+    /// Path-item and operation parameters (the operation's win).
     pub parameters: Vec<Parameter>,
     /// `None`: the operation declares no request body.
     pub request_body: Option<Option<Arc<Validator>>>,
     /// The spec marks the request body `required`.
     pub request_body_required: bool,
+    /// The documented responses.
     pub responses: Vec<DocumentedResponse>,
 }
 
@@ -69,6 +65,7 @@ enum Segment {
     Parameter(String),
 }
 
+/// A response the operation documents.
 pub struct DocumentedResponse {
     /// `200`, `4XX` or `default`, as the spec writes it.
     pub status: String,
@@ -76,34 +73,50 @@ pub struct DocumentedResponse {
     pub body: Option<Arc<Validator>>,
 }
 
+/// Where a parameter is sent.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Location {
+    /// A segment of the path.
     Path,
+    /// The query string.
     Query,
+    /// A header.
     Header,
 }
 
+/// A parameter of an operation.
 pub struct Parameter {
+    /// Its name.
     pub name: String,
+    /// Where it is sent.
     pub location: Location,
+    /// Whether it must be sent (path parameters always).
     pub required: bool,
     /// Query and header values arrive as text; this is the type to read them as.
     pub schema_type: Option<String>,
+    /// Its schema, compiled.
     pub validator: Option<Arc<Validator>>,
 }
 
 impl Spec {
+    /// The spec embedded in this crate ([`crate::YAML`]).
+    pub fn embedded() -> Result<Spec, SpecError> {
+        Spec::parse(crate::YAML_NAME, crate::YAML)
+    }
+
+    /// Reads a spec file.
     pub fn read(file: &Path) -> Result<Spec, SpecError> {
         let text = std::fs::read_to_string(file)
             .map_err(|e| SpecError(format!("{}: cannot read the spec: {e}", file.display())))?;
-        let document: Value = yaml_serde::from_str(&text)
-            .map_err(|e| SpecError(format!("{}: not YAML or JSON: {e}", file.display())))?;
-        if !document.get("paths").is_some_and(Value::is_object) {
-            return Err(SpecError(format!(
-                "{}: no `paths` object; is this an OpenAPI spec?",
-                file.display()
-            )));
-        }
+        Spec::parse(&file.display().to_string(), &text)
+    }
+
+    /// Reads a spec's text; `file` names it in messages.
+    pub fn parse(file: &str, text: &str) -> Result<Spec, SpecError> {
+        let document = document::parse(text).map_err(|e| match e.at {
+            Some(_) => SpecError(format!("{file}:{e}")),
+            None => SpecError(format!("{file}: {e}")),
+        })?;
         let components =
             document.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let translator = Translator::new(&components);
@@ -113,35 +126,22 @@ impl Spec {
             json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs});
         if let Err(e) = jsonschema::options().should_validate_formats(true).build(&all_components) {
             let at = e.instance_path().as_str().replacen("/$defs", "/components/schemas", 1);
-            return Err(SpecError(format!("{}: {at}: {e}", file.display())));
+            return Err(SpecError(format!("{file}: {at}: {e}")));
         }
-        Ok(Spec { file: file.to_path_buf(), document, defs, translator, compiled: RefCell::default() })
+        Ok(Spec { file: file.to_string(), document, defs, translator, compiled: RefCell::default() })
     }
 
+    /// Every operation the spec declares.
     pub fn operations(&self) -> Vec<OperationDef> {
-        let mut operations = Vec::new();
-        for (path, item) in self.document["paths"].as_object().into_iter().flatten() {
-            for method in METHODS {
-                if let Some(operation) = item.get(*method) {
-                    operations.push(OperationDef {
-                        id: operation
-                            .get("operationId")
-                            .and_then(Value::as_str)
-                            .map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_string),
-                        method: method.to_uppercase(),
-                        path: path.clone(),
-                        pointer: format!("/paths/{}/{method}", pointer_token(path)),
-                    });
-                }
-            }
-        }
-        operations
+        document::operations(&self.document)
     }
 
+    /// The hosts of the spec's `servers`.
     pub fn hosts(&self) -> Vec<String> {
         self.servers().filter_map(|url| url.host_str().map(str::to_string)).collect()
     }
 
+    /// The path prefixes of the spec's `servers`.
     pub fn base_paths(&self) -> Vec<String> {
         self.servers().map(|url| url.path().trim_end_matches('/').to_string()).collect()
     }
@@ -157,12 +157,10 @@ impl Spec {
 
     /// Compiles the checks of one operation.
     pub fn compile(&self, def: &OperationDef) -> Result<Operation, SpecError> {
-        let operation = &self.document.pointer(&def.pointer).expect("pointer made from the document");
-        let at = |what: &str| {
-            format!("{}: operation {} ({} {}), {what}", self.file.display(), def.id, def.method, def.path)
-        };
+        let operation = def.object(&self.document);
+        let at = |what: &str| format!("{}: operation {} ({} {}), {what}", self.file, def.id, def.method, def.path);
 
-        let path_item = self.document.pointer(&def.pointer[..def.pointer.rfind('/').unwrap()]).unwrap();
+        let path_item = def.path_item(&self.document);
         let mut parameters = Vec::new();
         let declared = path_item.get("parameters").into_iter().chain(operation.get("parameters"));
         for (index, parameter) in declared.flat_map(|list| list.as_array().into_iter().flatten()).enumerate()
@@ -231,12 +229,7 @@ impl Spec {
     }
 
     fn json_body(&self, holder: &Value) -> Result<Option<Arc<Validator>>, String> {
-        let content = holder.get("content").and_then(Value::as_object);
-        let json = content.into_iter().flatten().find(|(media_type, _)| is_json(media_type));
-        match json.and_then(|(_, media)| media.get("schema")) {
-            Some(schema) => self.validator(schema).map(Some),
-            None => Ok(None),
-        }
+        json_schema(holder).map(|schema| self.validator(schema)).transpose()
     }
 
     /// Forgets the compiled schemas, so that the next compile starts from nothing
@@ -274,27 +267,37 @@ impl Spec {
     }
 
     fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value, String> {
-        match value.get("$ref").and_then(Value::as_str) {
-            None => Ok(value),
-            Some(reference) => reference
-                .strip_prefix('#')
-                .and_then(|pointer| self.document.pointer(pointer))
-                .ok_or_else(|| format!("`$ref: {reference}` does not resolve")),
-        }
+        document::resolve(&self.document, value)
+    }
+
+    /// The JSON schema of an operation's response with this status, as the spec writes it.
+    pub fn response_schema(&self, operation: &str, status: u16) -> Option<&Value> {
+        let def = self.operations().into_iter().find(|def| def.id == operation)?;
+        let response = def.object(&self.document).get("responses")?.get(status.to_string())?;
+        json_schema(self.resolve(response).ok()?)
     }
 }
 
 impl Contract {
+    /// Compiles every operation of the spec.
     pub fn compile(spec: &Spec) -> Result<Contract, SpecError> {
         let operations = spec.operations().iter().map(|def| spec.compile(def)).collect::<Result<_, _>>()?;
-        Ok(Contract {
-            operations,
-            hosts: spec.hosts(),
-            base_paths: spec.base_paths(),
-            inventory: inventory::coverage(&spec.file, &spec.document).map_err(SpecError)?,
-        })
+        Ok(Contract { operations, hosts: spec.hosts(), base_paths: spec.base_paths() })
     }
 
+    /// Where HAR entries count as this API's: the spec's servers, plus `extra_hosts`
+    /// (whose entries may also be at the origin's root).
+    pub fn scope(&self, extra_hosts: &[String]) -> Scope {
+        let mut hosts = self.hosts.clone();
+        hosts.extend(extra_hosts.iter().cloned());
+        let mut base_paths = self.base_paths.clone();
+        if base_paths.is_empty() || !extra_hosts.is_empty() {
+            base_paths.push(String::new());
+        }
+        Scope { hosts, base_paths }
+    }
+
+    /// The operation with this `operationId`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|op| op.id == id)
     }
@@ -336,6 +339,7 @@ impl Operation {
             .find_map(|key| self.responses.iter().find(|r| r.status.eq_ignore_ascii_case(key)))
     }
 
+    /// The documented statuses, for a message: `200, 4XX`.
     pub fn documented_statuses(&self) -> String {
         self.responses.iter().map(|r| r.status.as_str()).collect::<Vec<_>>().join(", ")
     }
@@ -348,9 +352,4 @@ impl Segment {
             None => Segment::Literal(segment.to_string()),
         }
     }
-}
-
-pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
 }

@@ -3,10 +3,12 @@
 
 use super::answers::{Answers, Source};
 use super::digest::Guard;
-use crate::verify::check::Checker;
-use crate::verify::contract::{Contract, Operation};
-use crate::verify::exchange::{Body, Exchange, Request, split_query};
-use crate::verify::finding::{Finding, Kind, Severity};
+use crate::check::Checker;
+use crate::contract::{Contract, Operation};
+use crate::document::is_json;
+use crate::exchange::{Body, Exchange, Request, split_target};
+use crate::finding::{Finding, Severity};
+use crate::pointer;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
@@ -50,7 +52,7 @@ impl State {
         let (head, body) = request.into_parts();
         let body = body.collect().await.map(|collected| collected.to_bytes()).unwrap_or_default();
         let target = head.uri.path_and_query().map_or("/", |pq| pq.as_str());
-        let (path, query) = split_query(target);
+        let (path, query) = split_target(target);
         let routed = self.contract.route(head.method.as_str(), &path);
         let authorization = head.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
 
@@ -97,7 +99,7 @@ impl State {
     }
 
     fn answer(&self, operation: &Operation, path_values: &[(String, String)], request: Request) -> Reply {
-        let mut violations: Vec<Finding> = {
+        let violations: Vec<Finding> = {
             let exchange = Exchange {
                 file: "request".into(),
                 entry: None,
@@ -108,19 +110,6 @@ impl State {
             let checker = Checker { contract: &self.contract, strict: false };
             checker.check(&exchange).1.into_iter().filter(|f| f.severity == Severity::Error).collect()
         };
-        if operation.request_body_required && request.body == Body::Absent {
-            violations.push(Finding {
-                severity: Severity::Error,
-                kind: Kind::MissingField,
-                file: "request".into(),
-                entry: None,
-                operation: Some(operation.id.clone()),
-                location: "request.body".into(),
-                pointer: String::new(),
-                expected: "a JSON body".into(),
-                found: "none".into(),
-            });
-        }
         if !violations.is_empty() {
             return Reply::plain(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -128,11 +117,7 @@ impl State {
                 &count(violations.len(), "violation"),
             );
         }
-        let body = match &request.body {
-            Body::Json(body) => Some(body),
-            _ => None,
-        };
-        match self.answers.answer(&operation.id, path_values, &request.query, body) {
+        match self.answers.answer(&operation.id, path_values, &request.query, request.body.json()) {
             None => Reply::plain(
                 StatusCode::NOT_IMPLEMENTED,
                 envelope(501, "The sandbox has nothing to answer this operation with"),
@@ -178,8 +163,7 @@ fn read_body(bytes: &[u8], content_type: Option<&HeaderValue>) -> Body {
     if bytes.is_empty() {
         return Body::Absent;
     }
-    let declared_json =
-        content_type.and_then(|v| v.to_str().ok()).is_some_and(crate::verify::contract::is_json);
+    let declared_json = content_type.and_then(|v| v.to_str().ok()).is_some_and(is_json);
     match serde_json::from_slice(bytes) {
         Ok(value) if declared_json => Body::Json(value),
         Ok(_) => Body::Invalid("a body not declared as application/json".into()),
@@ -201,7 +185,8 @@ fn violations_envelope(violations: &[Finding]) -> Value {
         let field = match violation.pointer.as_str() {
             "" => place.to_string(),
             pointer if violation.location.ends_with("body") => {
-                format!("{place}{}", pointer.replace('/', ".").replace("~1", "/").replace("~0", "~"))
+                let names: Vec<String> = pointer.split('/').map(pointer::unescape).collect();
+                format!("{place}{}", names.join("."))
             }
             name => format!("{place}.{name}"),
         };

@@ -1,16 +1,14 @@
-//! Every recorded exchange under `spec/recordings` against the generated client:
-//! each names a real operation, and each body it holds survives a parse into
-//! that operation's type and back, unchanged.
+//! Every recorded exchange of the contract crate against the generated client: each
+//! names a real operation, and each body it holds survives a parse into that
+//! operation's type and back, unchanged. A unit test, because the round trips are
+//! test plumbing of the operation table, not public API.
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-};
-
-use minted_connect::operations::{self, OPERATIONS, Operation};
+use super::{OPERATIONS, Operation, find};
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 struct Recording {
+    /// `<operation>/<slug>.json`.
     file: PathBuf,
     json: Value,
 }
@@ -18,30 +16,18 @@ struct Recording {
 impl Recording {
     fn operation(&self) -> &'static Operation {
         let id = self.json["operation"].as_str().unwrap_or_default();
-        operations::find(id)
-            .unwrap_or_else(|| panic!("{}: names no operation of the spec: {id:?}", self.file.display()))
+        find(id).unwrap_or_else(|| panic!("{}: names no operation of the spec: {id:?}", self.file.display()))
     }
 }
 
 fn recordings() -> Vec<Recording> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/recordings");
-    let mut files = Vec::new();
-    for dir in fs::read_dir(&root).expect("spec/recordings exists") {
-        let dir = dir.unwrap().path();
-        if dir.is_dir() {
-            files.extend(fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()));
-        }
-    }
-    files.retain(|f| f.extension().is_some_and(|e| e == "json"));
-    files.sort();
-    assert!(files.len() >= OPERATIONS.len(), "too few recordings: {}", files.len());
-    files
-        .into_iter()
-        .map(|file| {
-            let text = fs::read_to_string(&file).unwrap();
-            let json =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", file.display()));
-            Recording { file, json }
+    let recordings = minted_spec::RECORDINGS;
+    assert!(recordings.len() >= OPERATIONS.len(), "too few recordings: {}", recordings.len());
+    recordings
+        .iter()
+        .map(|(name, text)| {
+            let json = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: not JSON: {e}"));
+            Recording { file: Path::new(name).to_path_buf(), json }
         })
         .collect()
 }
@@ -160,6 +146,32 @@ fn recordings_hold_no_credentials_templates_or_obfuscated_emails() {
             assert!(!text.contains(needle), "{}: holds {what}", rec.file.display());
         }
     }
+}
+
+#[test]
+fn each_operation_sends_the_api_version_its_docs_give() {
+    // The docs give 3 on price fix, addresses, e-commerce baskets and walletable; 2 elsewhere.
+    let version_3 = [
+        "price_fix",
+        "create_customer_address",
+        "create_customer_addresses",
+        "list_incomplete_baskets",
+        "set_basket_address",
+        "clear_basket",
+        "complete_basket",
+        "list_walletable_orders",
+        "get_walletable_balance",
+        "remove_basket_item",
+        "update_basket_item",
+        "complete_buy",
+        "complete_delivery",
+        "get_order_invoice",
+    ];
+    for op in OPERATIONS {
+        let expected = if version_3.contains(&op.id) { "3" } else { "2" };
+        assert_eq!(op.api_version, expected, "{}", op.id);
+    }
+    assert_eq!(OPERATIONS.len(), 27);
 }
 
 #[test]

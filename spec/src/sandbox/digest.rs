@@ -12,14 +12,23 @@ const ALGORITHMS: [&str; 2] = ["SHA-256", "MD5"];
 
 /// One `Authorization: Digest ...` answer, as sent.
 pub struct Answer {
+    /// The username.
     pub username: String,
+    /// The realm answered.
     pub realm: String,
+    /// The nonce answered.
     pub nonce: String,
+    /// The request target the answer covers.
     pub uri: String,
+    /// `SHA-256` or `MD5` (the default).
     pub algorithm: String,
+    /// The quality of protection; only `auth` is accepted.
     pub qop: Option<String>,
+    /// The nonce count, 8 hex digits.
     pub nc: String,
+    /// The client's nonce.
     pub cnonce: String,
+    /// The response hash, in hex.
     pub response: String,
 }
 
@@ -75,6 +84,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// How the log names it.
     pub fn name(&self) -> &'static str {
         match self {
             Refusal::NoAnswer => "challenge",
@@ -84,6 +94,7 @@ impl Refusal {
     }
 }
 
+/// The server's side of Digest: the credentials, and the nonces issued with their counts.
 pub struct Guard {
     realm: String,
     username: String,
@@ -98,6 +109,7 @@ struct Issued {
 }
 
 impl Guard {
+    /// A guard accepting one username and password in `realm`; nonces last `lifetime`.
     pub fn new(realm: &str, username: &str, password: &str, lifetime: Duration) -> Guard {
         Guard {
             realm: realm.into(),

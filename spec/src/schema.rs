@@ -10,7 +10,7 @@
 //! component used as such a member is therefore open in `$defs` and closed at each
 //! other place that refers to it.
 
-use super::pointer_token;
+use crate::pointer;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
@@ -19,6 +19,7 @@ const COMPONENT_PREFIX: &str = "#/components/schemas/";
 /// Keywords that mean something to OpenAPI but not to JSON Schema validation.
 const OPENAPI_ONLY: &[&str] = &["example", "discriminator", "xml", "externalDocs", "nullable"];
 
+/// Translates the spec's schemas, knowing which components are `allOf` members.
 pub struct Translator {
     /// Components that appear as a member of an `allOf` with siblings.
     open_components: BTreeSet<String>,
@@ -100,7 +101,7 @@ impl Translator {
             // Left as it is: compiling the schema reports the unresolvable reference.
             return json!({ "$ref": reference });
         };
-        let target = format!("#/$defs/{}", pointer_token(name));
+        let target = format!("#/$defs/{}", pointer::escape(name));
         if closed && self.open_components.contains(name) {
             json!({ "$ref": target, "unevaluatedProperties": false })
         } else {

@@ -1,33 +1,41 @@
-//! HAR 1.2 (browser devtools, mitmproxy, Charles, Postman): many exchanges per file.
-//! Entries to other hosts, and entries whose bodies are not JSON, are skipped and counted.
+//! HAR 1.2 (browser devtools, mitmproxy, Charles, Postman): many exchanges per file,
+//! real traffic (a body not sent is absent). Entries to other hosts, and entries whose
+//! bodies are not JSON, are skipped.
 
-use super::contract::is_json;
-use super::exchange::{Body, Exchange, Loaded, Request, Response, Scope, unreadable};
+use crate::document::is_json;
+use crate::exchange::{Body, Exchange, Request, Response};
 use base64::Engine;
 use serde_json::Value;
 
-pub fn read(file: &str, document: &Value, scope: &Scope, loaded: &mut Loaded) {
-    let Some(entries) = document.pointer("/log/entries").and_then(Value::as_array) else {
-        return loaded.unreadable.push(unreadable(file, None, "a HAR without a `log.entries` array".into()));
-    };
-    for (index, entry) in entries.iter().enumerate() {
-        match read_entry(file, index, entry, scope) {
-            Ok(Some(exchange)) => loaded.exchanges.push(exchange),
-            Ok(None) => {}
-            Err(Skip::OtherHost) => loaded.skipped_other_host += 1,
-            Err(Skip::NotJson) => loaded.skipped_not_json += 1,
-            Err(Skip::Malformed(reason)) => loaded.unreadable.push(unreadable(file, Some(index), reason)),
-        }
-    }
+/// Where HAR entries count as this API's: the hosts and base paths of the spec's servers.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Hosts whose entries count; empty: every host.
+    pub hosts: Vec<String>,
+    /// Path prefixes to strip (`""` for a server at the origin's root).
+    pub base_paths: Vec<String>,
 }
 
-enum Skip {
+/// Why an entry is not an exchange of this API.
+pub enum Skip {
     OtherHost,
     NotJson,
     Malformed(String),
 }
 
-fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<Option<Exchange>, Skip> {
+/// The entries of a HAR document, each an exchange or why it is skipped; `Err` when
+/// the document has no entries to read.
+pub fn read<'d>(
+    file: &'d str,
+    document: &'d Value,
+    scope: &'d Scope,
+) -> Result<impl Iterator<Item = (usize, Result<Exchange, Skip>)> + 'd, String> {
+    let entries =
+        document.pointer("/log/entries").and_then(Value::as_array).ok_or("a HAR without a `log.entries` array")?;
+    Ok(entries.iter().enumerate().map(move |(index, entry)| (index, read_entry(file, index, entry, scope))))
+}
+
+fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<Exchange, Skip> {
     let malformed = |what: &str| Skip::Malformed(what.to_string());
     let request = entry.get("request").ok_or_else(|| malformed("no `request`"))?;
     let method =
@@ -73,7 +81,7 @@ fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<
         Err(_) => return Err(malformed("`response.status` is not an HTTP status")),
     };
 
-    Ok(Some(Exchange {
+    Ok(Exchange {
         file: file.to_string(),
         entry: Some(index),
         operation: None,
@@ -85,7 +93,7 @@ fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<
             body: request_body,
         }),
         response,
-    }))
+    })
 }
 
 fn json_body(mime: &str, text: &str) -> Result<Body, Skip> {

@@ -1,9 +1,11 @@
 //! Our recording format (`spec/README.md`): one exchange per file, the request's query
-//! and headers as objects, a body absent where the docs showed none.
+//! and headers as objects. `source` says what an absent `body` means: `docs` (the
+//! default) "the docs showed none", `traffic` "none was sent".
 
-use super::exchange::{Body, Exchange, Request, Response, split_query};
+use crate::exchange::{Body, Exchange, Request, Response, split_target};
 use serde_json::{Map, Value};
 
+/// Reads one recording document.
 pub fn read(file: &str, document: &Value) -> Result<Exchange, String> {
     let object =
         document.as_object().ok_or("not an object: a recording is {operation, request, response}")?;
@@ -15,32 +17,37 @@ pub fn read(file: &str, document: &Value) -> Result<Exchange, String> {
         Some(Value::String(id)) => Some(id.clone()),
         Some(_) => return Err("`operation` is not a string".into()),
     };
-    let request = object.get("request").map(request).transpose()?;
-    let response = object.get("response").map(response).transpose()?;
+    let no_body = match object.get("source").map(|s| s.as_str()) {
+        None | Some(Some("docs")) => Body::NotShown,
+        Some(Some("traffic")) => Body::Absent,
+        Some(_) => return Err("`source` is neither \"docs\" nor \"traffic\"".into()),
+    };
+    let request = object.get("request").map(|r| request(r, &no_body)).transpose()?;
+    let response = object.get("response").map(|r| response(r, &no_body)).transpose()?;
     Ok(Exchange { file: file.to_string(), entry: None, operation, request, response })
 }
 
-fn request(value: &Value) -> Result<Request, String> {
+fn request(value: &Value, no_body: &Body) -> Result<Request, String> {
     let object = value.as_object().ok_or("`request` is not an object")?;
     let method = text(object, "method", "request")?.to_ascii_uppercase();
-    let (path, mut query) = split_query(text(object, "path", "request")?);
+    let (path, mut query) = split_target(text(object, "path", "request")?);
     query.extend(pairs(object, "query")?);
     let headers = pairs(object, "headers")?;
-    Ok(Request { method, path, query, headers, body: body(object) })
+    Ok(Request { method, path, query, headers, body: body(object, no_body) })
 }
 
-fn response(value: &Value) -> Result<Response, String> {
+fn response(value: &Value, no_body: &Body) -> Result<Response, String> {
     let object = value.as_object().ok_or("`response` is not an object")?;
     let status = object
         .get("status")
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
         .ok_or("`response.status` is not an HTTP status number")?;
-    Ok(Response { status, body: body(object) })
+    Ok(Response { status, body: body(object, no_body) })
 }
 
-fn body(object: &Map<String, Value>) -> Body {
-    object.get("body").map_or(Body::Absent, |body| Body::Json(body.clone()))
+fn body(object: &Map<String, Value>, no_body: &Body) -> Body {
+    object.get("body").map_or_else(|| no_body.clone(), |body| Body::Json(body.clone()))
 }
 
 fn text<'a>(object: &'a Map<String, Value>, key: &str, within: &str) -> Result<&'a str, String> {

@@ -5,28 +5,45 @@ use std::fmt;
 
 #[derive(Serialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[serde(rename_all = "kebab-case")]
+/// What kind of disagreement a finding is.
 pub enum Kind {
     /// The file (or a HAR entry) cannot be read as an exchange at all.
     Unreadable,
     /// A body that says it is JSON but does not parse.
     InvalidJson,
+    /// No operation has the exchange's method and path.
     UnknownOperation,
     /// The recording names one operation; its method and path are another's.
     OperationMismatch,
+    /// A status the operation does not document.
     UndocumentedStatus,
+    /// A required parameter is absent.
     MissingParameter,
+    /// A parameter's value fails its schema.
     InvalidParameter,
+    /// Real traffic without the request body the spec requires.
+    MissingBody,
+    /// A required field is absent.
     MissingField,
+    /// A value of another type than the schema's.
     WrongType,
+    /// A value outside the schema's `enum`.
     NotInEnum,
+    /// A string that does not match the schema's `pattern`.
     PatternMismatch,
+    /// A string that is not of the schema's `format`.
     BadFormat,
+    /// A length, count or number outside the schema's bounds.
     OutOfBounds,
     /// No alternative of a `oneOf`/`anyOf` fits, or more than one `oneOf` does.
     NoAlternative,
+    /// Any other schema keyword the value fails.
     SchemaViolation,
+    /// A field the schema does not declare (drift).
     UndocumentedField,
+    /// A query parameter the operation does not declare (drift).
     UndocumentedParameter,
+    /// A body where the operation declares none (drift).
     UndocumentedBody,
 }
 
@@ -36,6 +53,7 @@ impl Kind {
         matches!(self, Kind::UndocumentedField | Kind::UndocumentedParameter | Kind::UndocumentedBody)
     }
 
+    /// The kind as it is printed: `wrong-type`, `undocumented-field`, ...
     pub fn name(self) -> String {
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
     }
@@ -43,20 +61,28 @@ impl Kind {
 
 #[derive(Serialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 #[serde(rename_all = "lowercase")]
+/// How much a finding counts.
 pub enum Severity {
+    /// The exchange contradicts the spec.
     Error,
+    /// Drift, outside `--strict`: the exchange has more than the spec documents.
     Warning,
 }
 
+/// One disagreement between an exchange and the spec.
 #[derive(Serialize, Clone, PartialEq, Eq, Debug)]
 pub struct Finding {
+    /// Error or warning.
     pub severity: Severity,
+    /// What kind of disagreement.
     pub kind: Kind,
+    /// The file (or embedded recording) the exchange came from.
     pub file: String,
     /// Index of the entry in a HAR file's `log.entries`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entry: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The operation the exchange was checked against.
     pub operation: Option<String>,
     /// `request.body`, `response.body`, `path`, `query`, `header`, `response.status`, `request` or `file`.
     pub location: String,
@@ -67,6 +93,23 @@ pub struct Finding {
     /// What the exchange has. Strings are described, not quoted, unless they are enum
     /// values: exchanges may carry customers' data.
     pub found: String,
+}
+
+impl Finding {
+    /// A file, or one entry of a HAR file, that cannot be read as an exchange.
+    pub fn unreadable(file: &str, entry: Option<usize>, reason: String) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            kind: Kind::Unreadable,
+            file: file.to_string(),
+            entry,
+            operation: None,
+            location: "file".into(),
+            pointer: String::new(),
+            expected: "a recording or a HAR 1.2 file".into(),
+            found: reason,
+        }
+    }
 }
 
 impl fmt::Display for Finding {

@@ -1,15 +1,18 @@
 //! One exchange against the contract: operation, parameters, status and bodies.
 
-use super::contract::{Contract, Location, Operation, Parameter};
-use super::exchange::{Body, Exchange, Request};
-use super::finding::{Finding, Kind, Severity};
-use super::pointer_token;
+use crate::contract::{Contract, Location, Operation, Parameter};
+use crate::exchange::{Body, Exchange, Request};
+use crate::finding::{Finding, Kind, Severity};
+use crate::pointer;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+/// Checks exchanges against a contract.
 pub struct Checker<'a> {
+    /// The compiled spec.
     pub contract: &'a Contract,
+    /// Drift (undocumented fields, parameters, bodies) is an error, not a warning.
     pub strict: bool,
 }
 
@@ -103,6 +106,15 @@ fn check_exchange(
     if let Some(request) = &exchange.request {
         check_parameters(operation, path_values, request, found);
         match &operation.request_body {
+            // Real traffic without the body the spec requires; a recording whose source
+            // showed no body says `NotShown` instead, and is not held to it.
+            Some(_) if operation.request_body_required && request.body == Body::Absent => found.push(Found {
+                kind: Kind::MissingBody,
+                location: "request.body",
+                pointer: String::new(),
+                expected: "a required JSON body".into(),
+                found: "none".into(),
+            }),
             Some(Some(validator)) => check_body(validator, &request.body, "request.body", found),
             Some(None) => {}
             None => undocumented_body(&request.body, "request.body", "no request body", found),
@@ -215,8 +227,7 @@ fn typed(text: &str, schema_type: Option<&str>) -> Value {
 
 fn check_body(validator: &Validator, body: &Body, location: &'static str, found: &mut Vec<Found>) {
     match body {
-        // A recording without a body is one the docs showed none for.
-        Body::Absent => {}
+        Body::Absent | Body::NotShown => {}
         Body::Invalid(reason) => found.push(Found {
             kind: Kind::InvalidJson,
             location,
@@ -225,24 +236,33 @@ fn check_body(validator: &Validator, body: &Body, location: &'static str, found:
             found: reason.clone(),
         }),
         Body::Json(value) => {
-            let mut errors: Vec<Found> =
+            let errors: Vec<Found> =
                 validator.iter_errors(value).flat_map(|error| body_findings(&error, location)).collect();
-            // A field whose value fails its schema is also left "unevaluated" by every
-            // enclosing object; only the failure itself is a finding.
-            let pointers: Vec<String> = errors.iter().map(|f| f.pointer.clone()).collect();
-            errors.retain(|f| {
-                f.kind != Kind::UndocumentedField
-                    || !pointers
-                        .iter()
-                        .any(|other| other.strip_prefix(&f.pointer).is_some_and(|rest| rest.starts_with('/')))
-            });
-            found.extend(errors);
+            let failures: Vec<&str> = errors
+                .iter()
+                .filter(|f| f.kind != Kind::UndocumentedField)
+                .map(|f| f.pointer.as_str())
+                .collect();
+            let hidden: Vec<bool> = errors
+                .iter()
+                .map(|f| f.kind == Kind::UndocumentedField && hidden_by_a_failure(&f.pointer, &failures))
+                .collect();
+            found.extend(errors.into_iter().zip(hidden).filter(|(_, hidden)| !hidden).map(|(f, _)| f));
         }
     }
 }
 
+/// A value that fails its schema makes `unevaluatedProperties` drop the annotations of
+/// every object that encloses it, so each of them reports all its fields, documented or
+/// not, as unevaluated. Such a report says nothing: one defect is one finding, and a
+/// real undocumented field beside a failure shows once the failure is fixed.
+fn hidden_by_a_failure(undocumented: &str, failures: &[&str]) -> bool {
+    let object = undocumented.rsplit_once('/').map_or("", |(object, _)| object);
+    failures.iter().any(|failure| failure.strip_prefix(object).is_some_and(|rest| rest.starts_with('/')))
+}
+
 fn undocumented_body(body: &Body, location: &'static str, expected: &str, found: &mut Vec<Found>) {
-    if !matches!(body, Body::Absent) {
+    if matches!(body, Body::Json(_) | Body::Invalid(_)) {
         found.push(Found {
             kind: Kind::UndocumentedBody,
             location,
@@ -262,7 +282,7 @@ fn body_findings(error: &ValidationError<'_>, location: &'static str) -> Vec<Fou
             .map(|field| Found {
                 kind: Kind::UndocumentedField,
                 location,
-                pointer: format!("{pointer}/{}", pointer_token(field)),
+                pointer: format!("{pointer}/{}", pointer::escape(field)),
                 expected: "no such field".into(),
                 found: error.instance().get(field).map_or("one".into(), shape),
             })
@@ -272,7 +292,7 @@ fn body_findings(error: &ValidationError<'_>, location: &'static str) -> Vec<Fou
             vec![Found {
                 kind: Kind::MissingField,
                 location,
-                pointer: format!("{pointer}/{}", pointer_token(name)),
+                pointer: format!("{pointer}/{}", pointer::escape(name)),
                 expected: "a required field".into(),
                 found: "absent".into(),
             }]

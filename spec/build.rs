@@ -1,0 +1,39 @@
+//! Embeds the recordings: `$OUT_DIR/recordings.rs` lists each `recordings/<operation>/<slug>.json`
+//! with its text, so that a binary built from this crate never reads the checkout.
+//! Without the `verify` feature (the client's build script) nothing is embedded, and a
+//! changed recording does not rebuild this crate.
+
+use std::{env, fs, path::Path};
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let mut rows = String::new();
+    if env::var_os("CARGO_FEATURE_VERIFY").is_some() {
+        println!("cargo:rerun-if-changed=recordings");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        collect(&root.join("recordings"), &mut files);
+        files.sort();
+        for file in files {
+            let name = file.strip_prefix(root.join("recordings")).expect("under recordings");
+            let name = name.to_str().expect("recording names are UTF-8").replace('\\', "/");
+            let path = file.to_str().expect("paths are UTF-8");
+            rows += &format!("    ({name:?}, include_str!({path:?})),\n");
+        }
+    }
+    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("recordings.rs");
+    let table = format!("&[\n{rows}]\n");
+    fs::write(&out, table).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+}
+
+fn collect(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
+    let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("a readable directory entry").path();
+        if path.is_dir() {
+            collect(&path, into);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            into.push(path);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The spec as a JSON document: read from YAML with the place of any error, and
+//! walked for its operations. The one place that knows how operations are laid out
+//! (`paths` → path item → method), for the client's build script, the engine and the sandbox.
+
+use crate::pointer;
+use serde_json::Value;
+use std::fmt;
+
+/// The HTTP methods a path item may hold an operation under.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Why a text is not a spec document, and where (1-based line and column, when known).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// `(line, column)` of the error in the text.
+    pub at: Option<(usize, usize)>,
+    /// What is wrong, without the location (which `at` gives).
+    pub reason: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some((line, column)) => write!(f, "{line}:{column}: {}", self.reason),
+            None => f.write_str(&self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Reads a spec written in YAML (or JSON, which is YAML) and checks that it has `paths`.
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    let document: Value = yaml_serde::from_str(text).map_err(|e| {
+        let reason = e.to_string();
+        // yaml_serde appends " at line L column C", which `at` says.
+        let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
+        ParseError { at: e.location().map(|l| (l.line(), l.column())), reason }
+    })?;
+    if !document.get("paths").is_some_and(Value::is_object) {
+        return Err(ParseError { at: None, reason: "no `paths` object; is this an OpenAPI spec?".into() });
+    }
+    Ok(document)
+}
+
+/// One operation as the document declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationDef {
+    /// The `operationId`, or `METHOD path` when there is none (see `named`).
+    pub id: String,
+    /// Whether the operation has an `operationId`.
+    pub named: bool,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template, e.g. `/partner/customer/{external_customer_id}`.
+    pub path: String,
+    /// JSON pointer to the operation object.
+    pub pointer: String,
+}
+
+impl OperationDef {
+    /// The operation object in `document`.
+    pub fn object<'d>(&self, document: &'d Value) -> &'d Value {
+        document.pointer(&self.pointer).unwrap_or(&Value::Null)
+    }
+
+    /// The path item the operation belongs to (for path-level parameters).
+    pub fn path_item<'d>(&self, document: &'d Value) -> &'d Value {
+        &document["paths"][&self.path]
+    }
+
+    /// Where the operation is, for error messages: `paths./partner/pricefix.post`.
+    pub fn place(&self) -> String {
+        format!("paths.{}.{}", self.path, self.method.to_ascii_lowercase())
+    }
+}
+
+/// Every operation of the document, in the document's order.
+pub fn operations(document: &Value) -> Vec<OperationDef> {
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for method in METHODS {
+            let Some(operation) = item.get(method) else { continue };
+            let operation_id = operation.get("operationId").and_then(Value::as_str);
+            operations.push(OperationDef {
+                id: operation_id.map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_string),
+                named: operation_id.is_some(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                pointer: format!("/paths/{}/{method}", pointer::escape(path)),
+            });
+        }
+    }
+    operations
+}
+
+/// Follows a local `$ref` (`#/components/...`); any other node is itself.
+pub fn resolve<'d>(document: &'d Value, node: &'d Value) -> Result<&'d Value, String> {
+    match node.get("$ref").and_then(Value::as_str) {
+        None => Ok(node),
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| document.pointer(pointer))
+            .ok_or_else(|| format!("`$ref: {reference}` does not resolve")),
+    }
+}
+
+/// Whether a media type is JSON (`application/json`, `...+json`, with or without parameters).
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The JSON schema of a request body or response object (`content` → a JSON media type → `schema`).
+pub fn json_schema(holder: &Value) -> Option<&Value> {
+    let content = holder.get("content").and_then(Value::as_object)?;
+    content.iter().find(|(media_type, _)| is_json(media_type)).and_then(|(_, media)| media.get("schema"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_spec_has_every_operation_named() {
+        let document = parse(crate::YAML).unwrap();
+        let operations = operations(&document);
+        assert_eq!(operations.len(), 27);
+        assert!(operations.iter().all(|op| op.named));
+        let price_fix = operations.iter().find(|op| op.id == "price_fix").unwrap();
+        assert_eq!((price_fix.method.as_str(), price_fix.path.as_str()), ("POST", "/partner/pricefix"));
+        assert_eq!(price_fix.object(&document)["operationId"], "price_fix");
+    }
+
+    #[test]
+    fn a_yaml_error_has_its_place() {
+        let error = parse("paths:\n  a: b: c\n").unwrap_err();
+        assert_eq!(error.at.map(|(line, _)| line), Some(2), "{error}");
+        assert!(!error.reason.contains(" at line "), "{error}");
+        assert!(parse("openapi: 3.0.3\n").unwrap_err().reason.contains("no `paths`"));
+    }
+}

@@ -1,0 +1,75 @@
+//! Exchanges: one request and (where known) its response, whichever format they came from.
+
+use serde_json::Value;
+
+/// One request and (where known) its response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    /// The file it was read from (or the embedded recording's name).
+    pub file: String,
+    /// Index into a HAR file's `log.entries`.
+    pub entry: Option<usize>,
+    /// The operation a recording says it is an example of.
+    pub operation: Option<String>,
+    /// The request, unless the source showed only a response.
+    pub request: Option<Request>,
+    /// The response, unless the source showed only a request (or none came).
+    pub response: Option<Response>,
+}
+
+/// A request as sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The API path, without query string or the server's base path; percent-encoded.
+    pub path: String,
+    /// Decoded query pairs, in order.
+    pub query: Vec<(String, String)>,
+    /// Header names and values, as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Body,
+}
+
+/// A response as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: Body,
+}
+
+/// A body, and what is known of it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// None was sent (real traffic: a required body that is absent is a finding).
+    Absent,
+    /// Unknown: the source (the docs, for most recordings) showed none. Nothing to check.
+    NotShown,
+    /// A JSON body.
+    Json(Value),
+    /// Declared JSON, but does not parse; the reason.
+    Invalid(String),
+}
+
+impl Body {
+    /// The JSON value, if the body is one.
+    pub fn json(&self) -> Option<&Value> {
+        match self {
+            Body::Json(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Splits a request target `path?query` into the path and its decoded query pairs.
+pub fn split_target(target: &str) -> (String, Vec<(String, String)>) {
+    match target.split_once('?') {
+        None => (target.to_string(), Vec::new()),
+        Some((path, query)) => {
+            (path.to_string(), url::form_urlencoded::parse(query.as_bytes()).into_owned().collect())
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The Minted Connect contract: the OpenAPI spec and its recorded exchanges,
+//! embedded at compile time, and what is built on them.
+//!
+//! - Always: [`YAML`], the spec's text, and [`document`], which reads it and walks
+//!   its operations (all the client's build script needs).
+//! - Feature `verify`: [`RECORDINGS`], and the engine that checks exchanges against the
+//!   spec: [`contract`] compiles it, [`load`] reads our recording format and HAR 1.2
+//!   into the model of [`exchange`], [`check`] checks one exchange, [`verify`] a whole set.
+//! - Feature `sandbox`: [`sandbox`], a local server of the API.
+//!
+//! Nothing here depends on the client crate, so `cargo xtask verify` works on a spec
+//! the client cannot be generated from.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod document;
+pub mod pointer;
+
+#[cfg(feature = "verify")]
+pub mod check;
+#[cfg(feature = "verify")]
+pub mod contract;
+#[cfg(feature = "verify")]
+pub mod exchange;
+#[cfg(feature = "verify")]
+pub mod finding;
+#[cfg(feature = "verify")]
+mod har;
+#[cfg(feature = "verify")]
+pub mod load;
+#[cfg(feature = "verify")]
+mod recording;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+#[cfg(feature = "verify")]
+mod schema;
+#[cfg(feature = "verify")]
+pub mod verify;
+
+/// The spec, `spec/minted-connect.yaml`, as it was when this crate was built.
+pub const YAML: &str = include_str!("../minted-connect.yaml");
+
+/// How the embedded spec is named in messages.
+pub const YAML_NAME: &str = "spec/minted-connect.yaml";
+
+/// The recordings under `spec/recordings/`, as `(<operation>/<slug>.json, text)`, in name order.
+#[cfg(feature = "verify")]
+pub const RECORDINGS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/recordings.rs"));

@@ -1,0 +1,32 @@
+//! `cargo xtask verify`: every recorded exchange against the spec, summed up with the
+//! docs inventory's coverage.
+
+use crate::inventory;
+use crate::report::Report;
+use minted_spec::contract::{Contract, Spec, SpecError};
+use minted_spec::load::Loaded;
+use minted_spec::verify::check_all;
+use std::path::PathBuf;
+
+/// What to check, and how.
+pub struct Options {
+    /// The spec file; its folder's `docs-inventory.csv`, if any, is summed up too.
+    pub spec: PathBuf,
+    /// Recordings, HAR files, or folders of them.
+    pub paths: Vec<PathBuf>,
+    /// Drift is an error.
+    pub strict: bool,
+    /// Hosts whose HAR entries count, besides the spec's servers.
+    pub hosts: Vec<String>,
+}
+
+/// Checks the exchanges; `Err` when the spec (or its inventory) cannot be used at all.
+pub fn run(options: &Options) -> Result<Report, SpecError> {
+    let spec = Spec::read(&options.spec)?;
+    let contract = Contract::compile(&spec)?;
+    let loaded = Loaded::from_paths(&options.paths, &contract.scope(&options.hosts));
+    let outcome = check_all(&contract, loaded, options.strict);
+    let coverage = inventory::coverage(&options.spec, &spec.document).map_err(SpecError)?;
+    let operations: Vec<String> = contract.operations.iter().map(|op| op.id.clone()).collect();
+    Ok(Report::new(outcome, &operations, coverage))
+}

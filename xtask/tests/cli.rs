@@ -1,0 +1,83 @@
+//! `cargo xtask verify` as a command: its report, exit statuses and output stream.
+
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn workspace(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").join(relative)
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(workspace("")).output().unwrap()
+}
+
+#[test]
+fn the_command_line_reports_json_and_exit_statuses() {
+    let clean = xtask(&["verify", "--strict"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
+    let stdout = String::from_utf8_lossy(&clean.stdout);
+    assert!(stdout.contains("checked 34 exchanges from 34 files"), "{stdout}");
+    assert!(stdout.contains("operations with a recording: 27 of 27"), "{stdout}");
+    assert!(stdout.contains("docs inventory: 107 entries"), "{stdout}");
+
+    let broken = xtask(&["verify", "--format", "json", "spec/tests/broken/wrong-type.json"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&broken.stdout).expect("--format json prints JSON");
+    assert_eq!(report["findings"][0]["kind"], "wrong-type");
+    assert_eq!(report["findings"][0]["pointer"], "/data/expire_ttl");
+    assert_eq!(report["summary"]["errors"], 1);
+
+    let undocumented = xtask(&["verify", "spec/tests/broken/undocumented-field.json"]);
+    assert_eq!(undocumented.status.code(), Some(0), "drift is a warning");
+    let strict = xtask(&["verify", "--strict", "spec/tests/broken/undocumented-field.json"]);
+    assert_eq!(strict.status.code(), Some(1), "and an error under --strict");
+
+    let unreadable = xtask(&["verify", "spec/tests/broken/empty.json"]);
+    assert_eq!(unreadable.status.code(), Some(2));
+
+    let no_spec = xtask(&["verify", "--spec", "spec/no-such-spec.yaml"]);
+    assert_eq!(no_spec.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&no_spec.stderr);
+    assert!(stderr.starts_with("error: spec/no-such-spec.yaml: cannot read the spec"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A spec too broken to generate a client from is exactly when a maintainer runs
+/// verify: it names the place and exits 2, and nothing of the client is built for it.
+#[test]
+fn a_spec_broken_beyond_generation_is_one_located_line() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken-spec");
+    std::fs::create_dir_all(&dir).unwrap();
+    let original = std::fs::read_to_string(workspace("spec/minted-connect.yaml")).unwrap();
+    // A mapping where a value was meant: YAML that no generator can read.
+    let broken = original.replacen("openapi: 3.0.3", "openapi: 3.0.3\ninfo: title: broken: here", 1);
+    let spec = dir.join("minted-connect.yaml");
+    std::fs::write(&spec, broken).unwrap();
+    let output = xtask(&["verify", "--spec", spec.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with(&format!("error: {}:2:", spec.display())), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A reader that stops early (`| head -1`) ends the report quietly.
+#[test]
+fn a_closed_pipe_ends_the_report_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["verify", "spec/tests/broken"])
+        .current_dir(workspace(""))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing: the pipe closes before verify writes its report.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(status.code(), Some(2), "the corpus holds unreadable files: {stderr}");
+}
