@@ -6,17 +6,21 @@ use progenitor_client::ResponseValue;
 
 /// A response envelope. `build.rs` implements it for every generated type of that shape.
 pub trait Envelope {
+    /// The type of `data`.
     type Data;
+    /// Whether the call succeeded.
     fn success(&self) -> bool;
     /// 0 on success.
     fn code(&self) -> i64;
     /// Empty on success.
     fn message(&self) -> &str;
+    /// `data`, whatever `success` says.
     fn into_data(self) -> Self::Data;
 }
 
 /// `client.get_customer().external_customer_id("X").send().await?.into_data()?`
 pub trait IntoData {
+    /// The type of the envelope's `data`.
     type Data;
     /// The envelope's `data`, or [`Error::Api`] when the envelope says `success: false`.
     fn into_data(self) -> Result<Self::Data, Error>;

@@ -22,7 +22,9 @@ pub enum Error {
     /// have been processed: check (e.g. read the order back) before sending it again.
     #[error("transport ({kind}): {source}")]
     Transport {
+        /// Which part of the exchange failed.
         kind: TransportKind,
+        /// reqwest's error, without the URL (paths carry customers' ids).
         #[source]
         source: reqwest::Error,
     },
@@ -30,24 +32,53 @@ pub enum Error {
     /// The server did not accept our credentials, or authentication could not be
     /// carried out. Check the username and password (or the reason given).
     #[error("unauthorized: {reason}")]
-    Unauthorized { reason: AuthFailure },
+    Unauthorized {
+        /// Why.
+        reason: AuthFailure,
+    },
 
     /// The API answered with its error envelope: the call was understood and
     /// refused. `code` and `message` are the API's; a 422 lists `field_errors`.
     #[error("API error (HTTP {status}, code {}): {message}", code.map_or("none".to_string(), |c| c.to_string()))]
-    Api { status: u16, code: Option<i64>, message: String, field_errors: BTreeMap<String, Vec<String>> },
+    Api {
+        /// The HTTP status (200 when only the envelope said `success: false`).
+        status: u16,
+        /// The envelope's `code`, when it has one.
+        code: Option<i64>,
+        /// The envelope's `message`.
+        message: String,
+        /// Per field, what is wrong with it (a 422's `errors`); empty otherwise.
+        field_errors: BTreeMap<String, Vec<String>>,
+    },
 
     /// A status the API does not document, with a body that is not its error
     /// envelope (a proxy's HTML page, say). Often temporary on a 5xx.
     #[error("unexpected response: HTTP {status}")]
-    UnexpectedResponse { status: u16, body_start: BodyStart },
+    UnexpectedResponse {
+        /// The HTTP status.
+        status: u16,
+        /// The body's first bytes, withheld from `Debug` and `Display`.
+        body_start: BodyStart,
+    },
 
     /// The response does not fit the operation's type: the API and the spec disagree.
     /// Report it with `operation` and `path`; `cargo xtask verify` on a capture shows more.
     #[error("cannot decode the response of {operation} (HTTP {status}) at {path}: {reason}")]
-    Decode { operation: String, status: u16, path: String, reason: String, body_start: BodyStart },
+    Decode {
+        /// The operation called, e.g. `get_customer`.
+        operation: String,
+        /// The HTTP status.
+        status: u16,
+        /// Where in the body, e.g. `data.wallets[1].balance`.
+        path: String,
+        /// What does not fit, without the value.
+        reason: String,
+        /// The body's first bytes, withheld from `Debug` and `Display`.
+        body_start: BodyStart,
+    },
 }
 
+/// Which part of an exchange failed on the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransportKind {
     /// No connection could be made.
@@ -108,6 +139,7 @@ impl BodyStart {
         BodyStart(text.trim_end_matches('\u{FFFD}').to_string())
     }
 
+    /// The text, read deliberately: it may hold a customer's data.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -17,6 +17,7 @@ pub(crate) struct Operation {
     /// The spec's `operationId`, also the name of the client method.
     pub id: &'static str,
     /// Upper-case HTTP method.
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the recordings' tests"))]
     pub method: &'static str,
     /// Path template, e.g. `/partner/customer/{external_customer_id}`.
     pub path: &'static str,

@@ -238,27 +238,28 @@ fn check_body(validator: &Validator, body: &Body, location: &'static str, found:
         Body::Json(value) => {
             let errors: Vec<Found> =
                 validator.iter_errors(value).flat_map(|error| body_findings(&error, location)).collect();
-            let failures: Vec<&str> = errors
-                .iter()
-                .filter(|f| f.kind != Kind::UndocumentedField)
-                .map(|f| f.pointer.as_str())
-                .collect();
             let hidden: Vec<bool> = errors
                 .iter()
-                .map(|f| f.kind == Kind::UndocumentedField && hidden_by_a_failure(&f.pointer, &failures))
+                .map(|f| f.kind == Kind::UndocumentedField && is_cascade(&f.pointer, &errors))
                 .collect();
             found.extend(errors.into_iter().zip(hidden).filter(|(_, hidden)| !hidden).map(|(f, _)| f));
         }
     }
 }
 
+/// Whether an undocumented-field report at `pointer` only echoes another finding.
 /// A value that fails its schema makes `unevaluatedProperties` drop the annotations of
-/// every object that encloses it, so each of them reports all its fields, documented or
-/// not, as unevaluated. Such a report says nothing: one defect is one finding, and a
-/// real undocumented field beside a failure shows once the failure is fixed.
-fn hidden_by_a_failure(undocumented: &str, failures: &[&str]) -> bool {
-    let object = undocumented.rsplit_once('/').map_or("", |(object, _)| object);
-    failures.iter().any(|failure| failure.strip_prefix(object).is_some_and(|rest| rest.starts_with('/')))
+/// what encloses it: the field holding it is reported (and, up the tree, every field
+/// holding that), and so is every documented sibling its failed `allOf` member declared
+/// (`code`, `message` and `success` beside a `code` of the wrong type). One defect is one
+/// finding; a real undocumented field beside a failure shows once the failure is fixed.
+fn is_cascade(pointer: &str, findings: &[Found]) -> bool {
+    let inside = |outer: &str, inner: &str| inner.strip_prefix(outer).is_some_and(|r| r.starts_with('/'));
+    let object = pointer.rsplit_once('/').map_or("", |(object, _)| object);
+    findings.iter().any(|other| {
+        inside(pointer, &other.pointer)
+            || (other.kind != Kind::UndocumentedField && inside(object, &other.pointer))
+    })
 }
 
 fn undocumented_body(body: &Body, location: &'static str, expected: &str, found: &mut Vec<Found>) {

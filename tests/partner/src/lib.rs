@@ -1,0 +1,1 @@
+//! The partner's own code would be here; the test is what matters.
