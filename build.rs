@@ -61,7 +61,8 @@ fn openapi(document: &Value) -> openapiv3::OpenAPI {
         // openapiv3 reads path items through an untagged enum, which hides where
         // in them the error lies; reading each operation alone finds it.
         let in_operation = document::operations(document).iter().find_map(|def| {
-            let e = serde_path_to_error::deserialize::<_, openapiv3::Operation>(def.object(document)).err()?;
+            let e =
+                serde_path_to_error::deserialize::<_, openapiv3::Operation>(def.object(document)).err()?;
             Some((format!("{}.{}", def.place(), e.path()), e.inner().to_string()))
         });
         let (at, reason) = in_operation.unwrap_or_else(|| (e.path().to_string(), e.inner().to_string()));

@@ -74,7 +74,7 @@ impl ClientBuilder {
     }
 
     /// Sends this `api-version` on every call instead of the one each operation's
-    /// docs give (see [`crate::operations::OPERATIONS`]).
+    /// docs give (2 or 3, as the spec's `api-version` parameter says per operation).
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
         self.api_version = Some(version.into());
         self
@@ -196,8 +196,7 @@ fn present(value: Option<String>) -> Option<String> {
 
 /// A builder from `variable`'s values (each already `None` when empty).
 fn from_variables(variable: impl Fn(Variable) -> Option<String>) -> Result<ClientBuilder, Error> {
-    let required =
-        |v: Variable| variable(v).ok_or_else(|| Error::Config(format!("{} is not set", v.name())));
+    let required = |v: Variable| variable(v).ok_or_else(|| Error::Config(format!("{} is not set", v.name())));
     let mut builder = Client::builder()
         .base_url(required(Variable::BaseUrl)?)
         .credentials(required(Variable::Username)?, required(Variable::Password)?);
@@ -250,8 +249,11 @@ mod tests {
         ];
         let builder = from_variables(variables(&set)).unwrap();
         assert_eq!(builder.client_id, "web");
-        let empty_password = [("MINTED_BASE_URL", "http://127.0.0.1:1"), ("MINTED_USERNAME", "u"), ("MINTED_PASSWORD", "")];
-        assert!(matches!(from_variables(variables(&empty_password)), Err(Error::Config(m)) if m == "MINTED_PASSWORD is not set"));
+        let empty_password =
+            [("MINTED_BASE_URL", "http://127.0.0.1:1"), ("MINTED_USERNAME", "u"), ("MINTED_PASSWORD", "")];
+        assert!(
+            matches!(from_variables(variables(&empty_password)), Err(Error::Config(m)) if m == "MINTED_PASSWORD is not set")
+        );
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub use transport::ClientState;
 /// to partners at onboarding.
 pub const STAGING_URL: &str = "https://api.staging.mintedconnect.com";
 
-/// The README's examples, compiled as doctests so they stay true.
-#[cfg(doctest)]
+/// The README's examples, compiled as doctests so they stay true (one starts the sandbox).
+#[cfg(all(doctest, feature = "sandbox"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -154,8 +154,7 @@ async fn classify(
     } else {
         error_of(status, &body)
     };
-    let passed_status =
-        if failure.is_some() && status == StatusCode::OK { REFUSED_200 } else { status };
+    let passed_status = if failure.is_some() && status == StatusCode::OK { REFUSED_200 } else { status };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = passed_status;
     *rebuilt.version_mut() = version;

@@ -5,7 +5,6 @@
 
 mod support;
 
-
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
 use support::{Challenges, PASSWORD, Reply, Server, USERNAME, recorded_body};
@@ -49,7 +48,8 @@ fn help_lists_one_subcommand_per_operation() {
         .filter_map(|line| line.split_whitespace().next())
         .filter(|name| *name != "help")
         .collect();
-    let operations: BTreeSet<String> = support::operation_ids().iter().map(|id| id.replace('_', "-")).collect();
+    let operations: BTreeSet<String> =
+        support::operation_ids().iter().map(|id| id.replace('_', "-")).collect();
     assert_eq!(listed, operations.iter().map(String::as_str).collect());
     assert_eq!(listed.len(), 27);
 }

@@ -287,7 +287,10 @@ async fn a_refused_200_is_never_a_retry_hint() {
         let client = Client::builder().base_url(&server.url).build().unwrap();
         let raw = client.get_customer().external_customer_id("MTD0018232").send().await.unwrap_err();
         assert!(!raw.is_retryable(), "{body}: status {:?}", raw.status());
-        assert!(matches!(Error::from(raw), Error::Api { status: 200, .. } | Error::Decode { status: 200, .. }));
+        assert!(matches!(
+            Error::from(raw),
+            Error::Api { status: 200, .. } | Error::Decode { status: 200, .. }
+        ));
     }
 }
 

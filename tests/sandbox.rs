@@ -5,16 +5,15 @@
 
 mod support;
 
-
 use minted_connect::prelude::*;
 use minted_connect::{AuthFailure, Client, Error, IntoData, types};
+use minted_spec::sandbox::{self, Sandbox};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use support::recorded;
-use minted_spec::sandbox::{self, Sandbox};
 
 /// A sandbox whose log lines are kept, and a client for it.
 async fn sandbox() -> (sandbox::Running, Client, Arc<Mutex<Vec<String>>>) {

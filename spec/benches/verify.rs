@@ -1,26 +1,24 @@
-//! `cargo bench -p xtask`: 10,000 exchanges, made by cycling the committed recordings,
+//! `cargo bench -p minted-spec --features verify`: 10,000 exchanges, made by cycling the committed recordings,
 //! checked with the spec compiled once, against a baseline measured in the same run that
 //! compiles the exchange's operation for every exchange (what a tool without a compiled
 //! contract pays).
 
+use minted_spec::check::Checker;
+use minted_spec::contract::{Contract, Spec};
+use minted_spec::load::Loaded;
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
-use xtask::verify::check::Checker;
-use xtask::verify::contract::{Contract, Spec};
-use xtask::verify::{exchange, scope};
 
 const EXCHANGES: usize = 10_000;
 /// Compiling per exchange is slow; the baseline's rate is measured on this many.
 const BASELINE_EXCHANGES: usize = 1_000;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace");
-    let spec = Spec::read(&root.join("spec/minted-connect.yaml")).expect("spec");
+    let spec = Spec::embedded().expect("spec");
     let started = Instant::now();
     let contract = Contract::compile(&spec).expect("spec compiles");
     let compile_all = started.elapsed();
-    let loaded = exchange::load(&[root.join("spec/recordings")], &scope(&contract, &[]));
+    let loaded = Loaded::from_texts(minted_spec::RECORDINGS.iter().copied(), &contract.scope(&[]));
     let exchanges: Vec<_> = loaded.exchanges.iter().cycle().take(EXCHANGES).collect();
     let checker = Checker { contract: &contract, strict: true };
 
@@ -41,7 +39,6 @@ fn main() {
                 operations: vec![spec.compile(definition).expect("compiles")],
                 hosts: Vec::new(),
                 base_paths: Vec::new(),
-                inventory: None,
             };
             black_box(Checker { contract: &single, strict: true }.check(exchange));
         }

@@ -158,7 +158,8 @@ impl Spec {
     /// Compiles the checks of one operation.
     pub fn compile(&self, def: &OperationDef) -> Result<Operation, SpecError> {
         let operation = def.object(&self.document);
-        let at = |what: &str| format!("{}: operation {} ({} {}), {what}", self.file, def.id, def.method, def.path);
+        let at =
+            |what: &str| format!("{}: operation {} ({} {}), {what}", self.file, def.id, def.method, def.path);
 
         let path_item = def.path_item(&self.document);
         let mut parameters = Vec::new();

@@ -30,8 +30,10 @@ pub fn read<'d>(
     document: &'d Value,
     scope: &'d Scope,
 ) -> Result<impl Iterator<Item = (usize, Result<Exchange, Skip>)> + 'd, String> {
-    let entries =
-        document.pointer("/log/entries").and_then(Value::as_array).ok_or("a HAR without a `log.entries` array")?;
+    let entries = document
+        .pointer("/log/entries")
+        .and_then(Value::as_array)
+        .ok_or("a HAR without a `log.entries` array")?;
     Ok(entries.iter().enumerate().map(move |(index, entry)| (index, read_entry(file, index, entry, scope))))
 }
 

@@ -83,7 +83,6 @@ fn each_broken_recording_is_flagged_with_its_kind_and_pointer() {
         unexplained.retain(|line| !line.contains(&format!("/{file} ")));
     }
     assert!(unexplained.is_empty(), "findings of files not in the table:\n{}", unexplained.join("\n"));
-
 }
 
 #[test]

@@ -89,12 +89,10 @@ async fn session(connection: Connection) -> Result<Session, Error> {
             Error::Config(format!("--{flag} (or {}) is not set", variable.name()))
         })
     };
-    let mut builder = Client::builder()
-        .base_url(given(connection.base_url, Variable::BaseUrl)?)
-        .credentials(
-            given(connection.username, Variable::Username)?,
-            given(connection.password, Variable::Password)?,
-        );
+    let mut builder = Client::builder().base_url(given(connection.base_url, Variable::BaseUrl)?).credentials(
+        given(connection.username, Variable::Username)?,
+        given(connection.password, Variable::Password)?,
+    );
     if let Some(client_id) = Variable::ClientId.read() {
         builder = builder.client_id(client_id);
     }

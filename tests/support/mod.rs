@@ -6,13 +6,13 @@
 
 #![allow(dead_code)]
 
+use minted_spec::sandbox::digest::Answer;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use minted_spec::sandbox::digest::Answer;
 
 pub const USERNAME: &str = "partner";
 pub const PASSWORD: &str = "correct horse battery staple";
