@@ -101,7 +101,7 @@ pub struct Parameter {
 impl Spec {
     /// The spec embedded in this crate ([`crate::YAML`]).
     pub fn embedded() -> Result<Spec, SpecError> {
-        Spec::parse(crate::YAML_NAME, crate::YAML)
+        Spec::parse(crate::embedded::YAML_NAME, crate::embedded::YAML)
     }
 
     /// Reads a spec file.

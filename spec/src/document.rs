@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn the_embedded_spec_has_every_operation_named() {
-        let document = parse(crate::YAML).unwrap();
+        let document = parse(crate::embedded::YAML).unwrap();
         let operations = operations(&document);
         assert_eq!(operations.len(), 27);
         assert!(operations.iter().all(|op| op.named));

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod document;
+mod embedded;
 pub mod pointer;
 
 #[cfg(feature = "verify")]
@@ -38,12 +39,4 @@ mod schema;
 #[cfg(feature = "verify")]
 pub mod verify;
 
-/// The spec, `spec/minted-connect.yaml`, as it was when this crate was built.
-pub const YAML: &str = include_str!("../minted-connect.yaml");
-
-/// How the embedded spec is named in messages.
-pub const YAML_NAME: &str = "spec/minted-connect.yaml";
-
-/// The recordings under `spec/recordings/`, as `(<operation>/<slug>.json, text)`, in name order.
-#[cfg(feature = "verify")]
-pub const RECORDINGS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/recordings.rs"));
+pub use embedded::*;

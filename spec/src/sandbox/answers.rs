@@ -287,7 +287,8 @@ mod tests {
     fn every_shaped_answer_conforms_to_the_spec() {
         let spec = Spec::embedded().unwrap();
         let contract = Contract::compile(&spec).unwrap();
-        let recordings = Loaded::from_texts(crate::RECORDINGS.iter().copied(), &contract.scope(&[]));
+        let recordings =
+            Loaded::from_texts(crate::embedded::RECORDINGS.iter().copied(), &contract.scope(&[]));
         let answers = Answers::load(&spec, &contract, recordings).unwrap();
         let (recorded, shaped) = answers.sources();
         assert_eq!(recorded.len() + shaped.len(), contract.operations.len());

@@ -128,7 +128,7 @@ impl Sandbox {
         let scope = contract.scope(&[]);
         let recordings = match &self.recordings {
             Some(dir) => Loaded::from_paths(std::slice::from_ref(dir), &scope),
-            None => Loaded::from_texts(crate::RECORDINGS.iter().copied(), &scope),
+            None => Loaded::from_texts(crate::embedded::RECORDINGS.iter().copied(), &scope),
         };
         let answers = Answers::load(&spec, &contract, recordings).map_err(StartError::Recordings)?;
         let (recorded, shaped) = answers.sources();
