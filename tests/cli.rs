@@ -186,3 +186,21 @@ fn sandbox_answers_in_process_with_no_configuration() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("HTTP 422") && stderr.contains("body.email: bad-format"), "{stderr}");
 }
+
+/// A reader that stops early (`| head`) ends the command quietly and successfully.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_minted"))
+        .args(["--sandbox", "price-fix", "--type", "digital", "--customer-external-id", "MTD0018232"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(status.code(), Some(0));
+}

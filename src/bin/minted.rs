@@ -185,11 +185,16 @@ impl JsonOutput {
     fn print(value: &impl Serialize) {
         let mut stdout = std::io::stdout().lock();
         let printed = serde_json::to_writer_pretty(&mut stdout, value)
-            .map_err(|e| e.to_string())
-            .and_then(|()| std::io::Write::write_all(&mut stdout, b"\n").map_err(|e| e.to_string()));
-        if let Err(reason) = printed {
-            eprintln!("error: printing the response: {reason}");
-            std::process::exit(1);
+            .map_err(std::io::Error::from)
+            .and_then(|()| std::io::Write::write_all(&mut stdout, b"\n"));
+        match printed {
+            Ok(()) => {}
+            // A reader that stops early (`| head`) has what it wanted.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+            Err(e) => {
+                eprintln!("error: printing the response: {e}");
+                std::process::exit(1);
+            }
         }
     }
 }
