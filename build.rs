@@ -6,6 +6,7 @@
 //! become `rust_decimal::Decimal` here. A spec that cannot be read or generated
 //! stops the build with the file, the place in it and the reason.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::{env, fs, panic, path::Path, process};
 
 use minted_spec::document::{self, OperationDef};
@@ -24,6 +25,7 @@ fn main() {
     let mut generator = Generator::new(&settings());
     let mut client = generated(&document, || generator.generate_tokens(&spec));
     implement_envelope(&mut client);
+    mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked_document()));
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
@@ -45,13 +47,18 @@ fn feature(name: &str) -> bool {
     env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_some()
 }
 
-/// The spec as JSON, without the notes for people, with every `$ref` resolvable.
-fn read_document() -> Value {
-    let mut document = document::parse(minted_spec::YAML).unwrap_or_else(|e| {
+/// The spec as JSON, as written.
+fn marked_document() -> Value {
+    document::parse(minted_spec::YAML).unwrap_or_else(|e| {
         let at = e.at.map(|(line, column)| format!("{line}:{column}"));
         fail(at.as_deref(), &e.reason)
-    });
-    strip_doc_extensions(&mut document);
+    })
+}
+
+/// The spec as JSON, without our extensions, with every `$ref` resolvable.
+fn read_document() -> Value {
+    let mut document = marked_document();
+    strip_our_extensions(&mut document);
     check_references(&document, &document, "");
     document
 }
@@ -121,12 +128,7 @@ fn generated(
 /// Every response is the envelope `{data, success, code, message}`; each generated
 /// struct of that shape gets `crate::envelope::Envelope`, with `data`'s type as generated.
 fn implement_envelope(file: &mut syn::File) {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        fail(None, "the generated code has no `types` module")
-    };
+    let types = module(&mut file.items, "types");
     let mut impls = Vec::new();
     for item in types.iter() {
         let syn::Item::Struct(envelope) = item else { continue };
@@ -218,17 +220,90 @@ fn write(path: &Path, content: &str) {
     fs::write(path, content).unwrap_or_else(|e| fail(None, &format!("writing {}: {e}", path.display())));
 }
 
-/// Drops the `x-doc*` notes written for people: typify compares a schema's
-/// extensions when matching `decimal_schema`, so a noted amount would stay f64.
-fn strip_doc_extensions(value: &mut Value) {
+/// Drops the `x-doc*` notes written for people and the `x-sensitive` marks (read
+/// apart, for `Debug`): typify compares a schema's extensions when matching
+/// `decimal_schema`, so a noted amount would stay f64, and a marked `$ref` would
+/// become a type of its own.
+fn strip_our_extensions(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            map.retain(|key, _| !key.starts_with("x-doc"));
-            map.values_mut().for_each(strip_doc_extensions);
+            map.retain(|key, _| !key.starts_with("x-doc") && key != document::SENSITIVE);
+            map.values_mut().for_each(strip_our_extensions);
         }
-        Value::Array(items) => items.iter_mut().for_each(strip_doc_extensions),
+        Value::Array(items) => items.iter_mut().for_each(strip_our_extensions),
         _ => {}
     }
+}
+
+/// Each generated type with a field marked `x-sensitive` (and its builder) gets a
+/// `Debug` that shows that field as `<masked>` and the rest as derived. A mark that
+/// names no generated field stops the build: nothing may leak by a silent miss.
+fn mask_sensitive_fields(file: &mut syn::File, marked: &BTreeMap<String, BTreeSet<String>>) {
+    let types = module(&mut file.items, "types");
+    let mut masked = mask_in(types, marked);
+    masked += mask_in(module(types, "builder"), marked);
+    let expected: usize = marked.values().map(BTreeSet::len).sum::<usize>() * 2;
+    if masked != expected {
+        fail(
+            None,
+            &format!("{masked} of {expected} x-sensitive fields (types and builders) were found to mask"),
+        );
+    }
+}
+
+/// The items of the inline module `name` among `items`.
+fn module<'a>(items: &'a mut [syn::Item], name: &str) -> &'a mut Vec<syn::Item> {
+    items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .unwrap_or_else(|| fail(None, &format!("the generated code has no `{name}` module")))
+}
+
+/// Masks the marked fields of the structs among `items`; how many fields it masked.
+fn mask_in(items: &mut Vec<syn::Item>, marked: &BTreeMap<String, BTreeSet<String>>) -> usize {
+    let mut impls = Vec::new();
+    let mut masked = 0;
+    for item in items.iter_mut() {
+        let syn::Item::Struct(strukt) = item else { continue };
+        let Some(fields) = marked.get(&strukt.ident.to_string()) else { continue };
+        for attr in &mut strukt.attrs {
+            if attr.path().is_ident("derive")
+                && let syn::Meta::List(list) = &mut attr.meta
+            {
+                let derives = list
+                    .parse_args_with(
+                        syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                    )
+                    .unwrap_or_else(|e| fail(None, &format!("a generated derive: {e}")));
+                let kept = derives.into_iter().filter(|path| !path.is_ident("Debug"));
+                list.tokens = quote::quote!(#(#kept),*);
+            }
+        }
+        let name = &strukt.ident;
+        let shown = strukt.fields.iter().filter_map(|field| field.ident.as_ref()).map(|ident| {
+            let label = ident.to_string().trim_start_matches("r#").to_string();
+            if fields.contains(&label) {
+                masked += 1;
+                quote::quote!(.field(#label, &format_args!("<masked>")))
+            } else {
+                quote::quote!(.field(#label, &self.#ident))
+            }
+        });
+        let shown: Vec<_> = shown.collect();
+        let label = name.to_string();
+        impls.push(syn::parse_quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#label) #(#shown)* .finish()
+                }
+            }
+        });
+    }
+    items.extend(impls);
+    masked
 }
 
 /// The schema that `build.rs` maps to `rust_decimal::Decimal`.

@@ -154,3 +154,42 @@ fn a_basket_envelope_reads_the_walletable_fee_fields() {
     assert_eq!(Some(charged), basket.paid_total);
     assert_eq!(basket.pricefix.remaining, Some(238));
 }
+
+/// `x-sensitive` fields print as `<masked>` in the generated types' `Debug`, their
+/// builders' too; the field names and the other values still show.
+#[test]
+fn debug_never_shows_personal_or_card_data() {
+    let customer: types::CustomerEnvelope = response("get_customer/get-customer.json");
+    let order = response::<types::OrderEnvelope>("get_order/card-payment-get-order.json").data;
+    let buy: types::BuyRequest =
+        serde_json::from_value(recorded("buy/card-payment-buy-card-token.json", "/request/body")).unwrap();
+    let builder = types::Customer::builder().email(Some("ada@example.com".to_string()));
+    let shown = [
+        format!("{customer:?}"),
+        format!("{customer:#?}"),
+        format!("{order:?}"),
+        format!("{buy:?}"),
+        format!("{builder:?}"),
+    ];
+    for (debug, secrets, names) in [
+        (
+            &shown[0],
+            vec!["customer@example.com", "+905338383888"],
+            vec!["email: <masked>", "phone: <masked>"],
+        ),
+        (&shown[1], vec!["customer@example.com", "+905338383888"], vec!["email: <masked>"]),
+        (&shown[2], vec!["\"000\"", "John Due", "404809******7528", "05/28"], vec!["card_cvv: <masked>"]),
+        (&shown[3], vec!["\"000\"", "token_HYAQA0171343asd"], vec!["card_token: <masked>"]),
+        (&shown[4], vec!["ada@example.com"], vec!["email: <masked>"]),
+    ] {
+        for secret in secrets {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        for name in names {
+            assert!(debug.contains(name), "{name} not in {debug}");
+        }
+    }
+    // Not everything is masked: the customer's id and the card's association show.
+    assert!(shown[0].contains(&customer.data.external_id), "{}", shown[0]);
+    assert!(shown[2].contains("Visa"), "{}", shown[2]);
+}

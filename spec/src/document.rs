@@ -4,6 +4,7 @@
 
 use crate::pointer;
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The HTTP methods a path item may hold an operation under.
@@ -117,6 +118,29 @@ pub fn json_schema(holder: &Value) -> Option<&Value> {
     content.iter().find(|(media_type, _)| is_json(media_type)).and_then(|(_, media)| media.get("schema"))
 }
 
+/// The extension that marks a property holding a person's data (names, e-mail, phone,
+/// identity number, birth date, address lines, IP address) or card data (number, CVV,
+/// token): never printed, logged or recorded as it is.
+pub const SENSITIVE: &str = "x-sensitive";
+
+/// Per component schema, the properties marked [`SENSITIVE`].
+pub fn sensitive_fields(document: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let components = document.pointer("/components/schemas").and_then(Value::as_object);
+    components
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, schema)| {
+            let properties = schema.get("properties")?.as_object()?;
+            let marked: BTreeSet<String> = properties
+                .iter()
+                .filter(|(_, property)| property.get(SENSITIVE) == Some(&Value::Bool(true)))
+                .map(|(property, _)| property.clone())
+                .collect();
+            (!marked.is_empty()).then(|| (name.clone(), marked))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +154,31 @@ mod tests {
         let price_fix = operations.iter().find(|op| op.id == "price_fix").unwrap();
         assert_eq!((price_fix.method.as_str(), price_fix.path.as_str()), ("POST", "/partner/pricefix"));
         assert_eq!(price_fix.object(&document)["operationId"], "price_fix");
+    }
+
+    #[test]
+    fn personal_and_card_data_is_marked() {
+        let document = parse(crate::embedded::YAML).unwrap();
+        let marked = sensitive_fields(&document);
+        for (component, field) in [
+            ("Customer", "email"),
+            ("Customer", "phone"),
+            ("CardDetails", "card_cvv"),
+            ("CardTokenPayment", "card_token"),
+        ] {
+            assert!(
+                marked.get(component).is_some_and(|fields| fields.contains(field)),
+                "{component}.{field}"
+            );
+        }
+        // A finding quotes only enum values; a marked field must never be one.
+        for (component, fields) in &marked {
+            for field in fields {
+                let property = &document["components"]["schemas"][component]["properties"][field];
+                let property = resolve(&document, property).unwrap();
+                assert!(property.get("enum").is_none(), "{component}.{field} is an enum");
+            }
+        }
     }
 
     #[test]
