@@ -118,6 +118,46 @@ pub fn json_schema(holder: &Value) -> Option<&Value> {
     content.iter().find(|(media_type, _)| is_json(media_type)).and_then(|(_, media)| media.get("schema"))
 }
 
+/// The document with every example that points into a recording
+/// (`externalValue: recordings/<op>/<slug>.json#/response/body`) carrying that value
+/// inline, for tools that resolve neither files nor JSON pointers (Prism, Redoc,
+/// Schemathesis). `read` gives a recording's text by its path beside the spec.
+pub fn with_inline_examples(
+    document: &Value,
+    read: &dyn Fn(&str) -> Option<String>,
+) -> Result<Value, String> {
+    let mut bundled = document.clone();
+    inline(&mut bundled, read, "")?;
+    Ok(bundled)
+}
+
+fn inline(node: &mut Value, read: &dyn Fn(&str) -> Option<String>, at: &str) -> Result<(), String> {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(external)) = map.get("externalValue") {
+                let (file, pointer) = external.split_once('#').unwrap_or((external, ""));
+                let text = read(file).ok_or_else(|| format!("{at}: {file} cannot be read"))?;
+                let recording: Value =
+                    serde_json::from_str(&text).map_err(|e| format!("{at}: {file} is not JSON: {e}"))?;
+                let value =
+                    recording.pointer(pointer).ok_or_else(|| format!("{at}: nothing at {external}"))?;
+                map.insert("value".into(), value.clone());
+                map.remove("externalValue");
+            }
+            for (key, value) in map.iter_mut() {
+                inline(value, read, &format!("{at}/{}", pointer::escape(key)))?;
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                inline(item, read, &format!("{at}/{index}"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The extension that marks a property holding a person's data (names, e-mail, phone,
 /// identity number, birth date, address lines, IP address) or card data (number, CVV,
 /// token): never printed, logged or recorded as it is.
@@ -179,6 +219,22 @@ mod tests {
                 assert!(property.get("enum").is_none(), "{component}.{field} is an enum");
             }
         }
+    }
+
+    #[test]
+    fn examples_are_inlined_from_their_recordings() {
+        let document: Value = serde_json::json!({"paths": {"/p": {"post": {"responses": {"200": {"content": {
+            "application/json": {"examples": {"one": {"externalValue": "recordings/p/one.json#/response/body"}}}
+        }}}}}}});
+        let read = |file: &str| {
+            (file == "recordings/p/one.json").then(|| r#"{"response": {"body": {"ok": true}}}"#.into())
+        };
+        let bundled = with_inline_examples(&document, &read).unwrap();
+        let example = &bundled["paths"]["/p"]["post"]["responses"]["200"]["content"]["application/json"]["examples"]
+            ["one"];
+        assert_eq!(example, &serde_json::json!({"value": {"ok": true}}));
+        let missing = |_: &str| None;
+        assert!(with_inline_examples(&document, &missing).unwrap_err().contains("recordings/p/one.json"));
     }
 
     #[test]

@@ -43,6 +43,17 @@ enum Command {
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
     },
+    /// Write the spec with every named example inline (from its recording), as one
+    /// self-contained file for tools that do not follow `externalValue` (Prism, Redoc,
+    /// Schemathesis).
+    Bundle {
+        /// The OpenAPI spec [default: spec/minted-connect.yaml]
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Where to write it (JSON, which every OpenAPI tool reads) [default: target/openapi/minted-connect.json]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Serve the API on this machine from the spec and its recordings (those built into
     /// this command unless --spec and --recordings are given), until Ctrl-C.
     ///
@@ -95,6 +106,20 @@ fn main() -> ExitCode {
             // A reader that stops early (`| head`) is not an error of ours.
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::from(report.exit_code())
+        }
+        Command::Bundle { spec, out } => {
+            let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));
+            let out = out.unwrap_or_else(|| in_workspace("target/openapi/minted-connect.json"));
+            match xtask::bundle::write(&spec, &out) {
+                Ok(()) => {
+                    eprintln!("wrote {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Sandbox { addr, username, password, nonce_lifetime, spec, recordings } => {
             let given_password = password.is_some();

@@ -81,3 +81,23 @@ fn a_closed_pipe_ends_the_report_quietly() {
     assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
     assert_eq!(status.code(), Some(2), "the corpus holds unreadable files: {stderr}");
 }
+
+/// The bundle is the spec with each named example inline, taken from its recording:
+/// what Prism, Redoc and Schemathesis read.
+#[test]
+fn the_bundle_carries_every_example_inline() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bundle/minted-connect.json");
+    let output = xtask(&["bundle", "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("externalValue"));
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    let examples = &bundle["paths"]["/partner/pricefix"]["post"]["responses"]["200"]["content"]["application/json"]
+        ["examples"];
+    let recording: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace("spec/recordings/price_fix/from-amount.json")).unwrap(),
+    )
+    .unwrap();
+    let inline = examples.as_object().unwrap().values().next().unwrap();
+    assert_eq!(inline["value"], recording["response"]["body"]);
+}
