@@ -55,12 +55,28 @@ fn marked_document() -> Value {
     })
 }
 
-/// The spec as JSON, without our extensions, with every `$ref` resolvable.
+/// The spec as the generator sees it: without our extensions, with only the success
+/// responses, and with every `$ref` resolvable.
 fn read_document() -> Value {
     let mut document = marked_document();
     strip_our_extensions(&mut document);
+    keep_only_success_responses(&mut document);
     check_references(&document, &document, "");
     document
+}
+
+/// The error responses (401, 422) are declared for verify and other tools, but the
+/// client classifies them itself in `src/transport.rs`: progenitor would consume such a
+/// response into its typed `ErrorResponse`, dropping the reason the transport attached,
+/// and `Error::Unauthorized`/`Error::Api` could no longer be told apart.
+fn keep_only_success_responses(document: &mut Value) {
+    for def in document::operations(document) {
+        let responses =
+            document.pointer_mut(&format!("{}/responses", def.pointer)).and_then(Value::as_object_mut);
+        if let Some(responses) = responses {
+            responses.retain(|status, _| status.starts_with('2'));
+        }
+    }
 }
 
 fn openapi(document: &Value) -> openapiv3::OpenAPI {
@@ -133,11 +149,15 @@ fn implement_envelope(file: &mut syn::File) {
     for item in types.iter() {
         let syn::Item::Struct(envelope) = item else { continue };
         let field = |name: &str| envelope.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == name));
-        let (Some(data), Some(_), Some(_), Some(_)) =
+        let (Some(data), Some(_), Some(code), Some(_)) =
             (field("data"), field("success"), field("code"), field("message"))
         else {
             continue;
         };
+        // A success envelope always has its code; `ErrorEnvelope` (optional code) is none.
+        if quote::ToTokens::to_token_stream(&code.ty).to_string() != "i64" {
+            continue;
+        }
         let (name, data) = (&envelope.ident, &data.ty);
         impls.push(syn::parse_quote! {
             impl crate::envelope::Envelope for #name {

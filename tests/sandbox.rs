@@ -327,3 +327,55 @@ async fn boxed_failures_are_the_crates_error_without_the_url() {
     assert!(boxed.downcast_ref::<Error>().is_some(), "{boxed}");
     assert!(!boxed.to_string().contains("MTD0018232"), "{boxed}");
 }
+
+/// The sandbox's refusals are statuses the spec declares, in the declared envelope:
+/// verify, strictly, finds nothing in a 401 challenge or a 422.
+#[tokio::test]
+async fn the_sandboxs_401_and_422_conform_to_the_spec() {
+    use minted_spec::check::Checker;
+    use minted_spec::contract::{Contract, Spec};
+    use minted_spec::exchange::{Body, Exchange, Request, Response};
+
+    let (running, _, _) = sandbox().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/partner/customer", running.url());
+    let unauthenticated = http.post(&url).json(&json!({"external_id": "X"})).send().await.unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+    assert!(unauthenticated.headers().get("www-authenticate").is_some());
+    let challenge: Value = unauthenticated.json().await.unwrap();
+
+    let client = Client::builder()
+        .base_url(running.url())
+        .credentials(sandbox::USERNAME, sandbox::PASSWORD)
+        .build()
+        .unwrap();
+    let invalid = types::CreateCustomerRequest::builder()
+        .external_id("QS-422")
+        .email(Some("not-an-address".to_string()));
+    let refused = client.create_customer().body(invalid).send().await.unwrap_err();
+    let status = refused.status().map(|s| s.as_u16());
+    assert_eq!(status, Some(422));
+    let progenitor_client::Error::UnexpectedResponse(response) = refused else { panic!("{refused:?}") };
+    let parameter_error: Value = response.json().await.unwrap();
+
+    let contract = Contract::compile(&Spec::embedded().unwrap()).unwrap();
+    let checker = Checker { contract: &contract, strict: true };
+    for (status, body) in [(401, challenge), (422, parameter_error)] {
+        let exchange = Exchange {
+            file: format!("sandbox {status}"),
+            entry: None,
+            operation: None,
+            request: Some(Request {
+                method: "POST".into(),
+                path: "/partner/customer".into(),
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: Body::NotShown,
+            }),
+            response: Some(Response { status, body: Body::Json(body) }),
+        };
+        let (operation, findings) = checker.check(&exchange);
+        assert_eq!(operation.as_deref(), Some("create_customer"));
+        assert!(findings.is_empty(), "{status}: {findings:#?}");
+    }
+}
