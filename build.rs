@@ -61,8 +61,28 @@ fn read_document() -> Value {
     let mut document = marked_document();
     strip_our_extensions(&mut document);
     keep_only_success_responses(&mut document);
+    nullable_references_as_options(&mut document);
+    // Only those `anyOf`s named it; the client has no use for a type of nothing.
+    if let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        schemas.remove(document::NULL_VALUE.trim_start_matches("#/components/schemas/"));
+    }
     check_references(&document, &document, "");
     document
+}
+
+/// `anyOf: [{$ref: X}, {$ref: NullValue}]` (how the spec says "X or null") becomes the
+/// shape typify reads as `Option<X>`, `{allOf: [{$ref: X}], nullable: true}`; typify
+/// would otherwise make an enum of the two, or a second type named like X.
+fn nullable_references_as_options(value: &mut Value) {
+    if let Some(reference) = document::nullable_reference(value).cloned() {
+        *value = serde_json::json!({"allOf": [reference], "nullable": true});
+        return;
+    }
+    match value {
+        Value::Object(map) => map.values_mut().for_each(nullable_references_as_options),
+        Value::Array(items) => items.iter_mut().for_each(nullable_references_as_options),
+        _ => {}
+    }
 }
 
 /// The error responses (401, 422) are declared for verify and other tools, but the

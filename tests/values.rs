@@ -193,3 +193,36 @@ fn debug_never_shows_personal_or_card_data() {
     assert!(shown[0].contains(&customer.data.external_id), "{}", shown[0]);
     assert!(shown[2].contains("Visa"), "{}", shown[2]);
 }
+
+/// "X or null" (`anyOf: [{$ref: X}, {$ref: NullValue}]`): the generated type and verify
+/// agree, on `null` (accepted) and on a value that is neither (refused).
+#[test]
+fn verify_and_the_generated_type_agree_on_a_nullable_reference() {
+    use minted_spec::check::Checker;
+    use minted_spec::contract::{Contract, Spec};
+    use minted_spec::exchange::{Body, Exchange, Response};
+
+    let contract = Contract::compile(&Spec::embedded().unwrap()).unwrap();
+    let checker = Checker { contract: &contract, strict: true };
+    let verify_finds = |body: &serde_json::Value| {
+        let exchange = Exchange {
+            file: "payment".into(),
+            entry: None,
+            operation: Some("get_order".into()),
+            request: None,
+            response: Some(Response { status: 200, body: Body::Json(body.clone()) }),
+        };
+        checker.check(&exchange).1
+    };
+    let mut order = recorded("get_order/card-payment-get-order.json", "/response/body");
+    order["data"]["payment"] = serde_json::Value::Null;
+    let typed: types::OrderEnvelope = serde_json::from_value(order.clone()).unwrap();
+    assert!(typed.data.payment.is_none());
+    assert!(verify_finds(&order).is_empty(), "{:?}", verify_finds(&order));
+
+    order["data"]["payment"] = serde_json::json!("paid");
+    assert!(serde_json::from_value::<types::OrderEnvelope>(order.clone()).is_err());
+    let findings = verify_finds(&order);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].pointer, "/data/payment");
+}

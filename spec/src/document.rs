@@ -158,6 +158,21 @@ fn inline(node: &mut Value, read: &dyn Fn(&str) -> Option<String>, at: &str) -> 
     Ok(())
 }
 
+/// The component an `anyOf` names beside a reference to make it nullable.
+pub const NULL_VALUE: &str = "#/components/schemas/NullValue";
+
+/// The reference a schema makes nullable, when it is `anyOf: [{$ref: X}, {$ref: NullValue}]`
+/// (OAS 3.0.3's one way to say "X or null"): the `{$ref: X}`.
+pub fn nullable_reference(schema: &Value) -> Option<&Value> {
+    let [first, second] = schema.get("anyOf")?.as_array()?.as_slice() else { return None };
+    let is_null = |member: &Value| member.get("$ref").and_then(Value::as_str) == Some(NULL_VALUE);
+    match (is_null(first), is_null(second)) {
+        (false, true) => Some(first),
+        (true, false) => Some(second),
+        _ => None,
+    }
+}
+
 /// The extension that marks a property holding a person's data (names, e-mail, phone,
 /// identity number, birth date, address lines, IP address) or card data (number, CVV,
 /// token): never printed, logged or recorded as it is.

@@ -10,7 +10,7 @@
 //! component used as such a member is therefore open in `$defs` and closed at each
 //! other place that refers to it.
 
-use crate::pointer;
+use crate::{document, pointer};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
@@ -55,6 +55,11 @@ impl Translator {
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
             // OpenAPI 3.0 ignores siblings of `$ref`.
             return self.reference(reference, closed);
+        }
+        if let Some(reference) = document::nullable_reference(schema) {
+            // "X or null": the `if`/`else` keeps X's own errors, where `anyOf` would
+            // give one "matches no alternative".
+            return json!({ "if": { "type": "null" }, "else": self.translate(reference, closed) });
         }
         let mut out = Map::new();
         for (key, value) in object {

@@ -4,6 +4,7 @@
 //! recording holds a value of the same component.
 
 use crate::contract::{Contract, Spec};
+use crate::document;
 use crate::exchange::Body;
 use crate::load::Loaded;
 use serde_json::{Map, Value};
@@ -172,7 +173,8 @@ impl<'d> Components<'d> {
     }
 
     /// Keeps the first recorded value of each component the schema names.
-    /// `oneOf`/`anyOf` are not followed: which alternative a value took is unknown.
+    /// `oneOf`/`anyOf` are not followed (which alternative a value took is unknown),
+    /// but for "X or null", where a value that is not null is an X.
     fn harvest(&mut self, schema: &Value, instance: &Value) {
         if instance.is_null() {
             return;
@@ -185,6 +187,9 @@ impl<'d> Components<'d> {
         }
         for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.harvest(member, instance);
+        }
+        if let Some(reference) = document::nullable_reference(schema) {
+            return self.harvest(reference, instance);
         }
         for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
             if let Some(value) = instance.get(name) {
