@@ -32,7 +32,7 @@ fn client(server: &Server, password: &str) -> Client {
     Client::builder().base_url(&server.url).credentials(USERNAME, password).build().unwrap()
 }
 
-async fn get_customer(client: &Client) -> Result<types::Customer, Error> {
+async fn get_customer(client: &Client) -> Result<types::CustomerWithWallets, Error> {
     client.get_customer().external_customer_id("MTD0018232").send().await?.into_data()
 }
 

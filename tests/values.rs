@@ -47,7 +47,7 @@ fn price_fix_gives_a_token_with_its_lifetime_and_six_products() {
 
 #[test]
 fn get_customer_lists_metal_and_cash_wallets() {
-    let customer = response::<types::CustomerEnvelope>("get_customer/get-customer.json").data;
+    let customer = response::<types::CustomerWithWalletsEnvelope>("get_customer/get-customer.json").data;
     assert_eq!(customer.external_id, "test0101010");
     assert_eq!(customer.identity_number, None);
     let wallets: Vec<_> = customer
@@ -159,7 +159,7 @@ fn a_basket_envelope_reads_the_walletable_fee_fields() {
 /// builders' too; the field names and the other values still show.
 #[test]
 fn debug_never_shows_personal_or_card_data() {
-    let customer: types::CustomerEnvelope = response("get_customer/get-customer.json");
+    let customer: types::CustomerWithWalletsEnvelope = response("get_customer/get-customer.json");
     let order = response::<types::OrderEnvelope>("get_order/card-payment-get-order.json").data;
     let buy: types::BuyRequest =
         serde_json::from_value(recorded("buy/card-payment-buy-card-token.json", "/request/body")).unwrap();

@@ -178,22 +178,42 @@ pub fn nullable_reference(schema: &Value) -> Option<&Value> {
 /// token): never printed, logged or recorded as it is.
 pub const SENSITIVE: &str = "x-sensitive";
 
-/// Per component schema, the properties marked [`SENSITIVE`].
+/// Per component schema, the properties marked [`SENSITIVE`], its own and those of
+/// the components it is an `allOf` of (a generated type holds them all).
 pub fn sensitive_fields(document: &Value) -> BTreeMap<String, BTreeSet<String>> {
     let components = document.pointer("/components/schemas").and_then(Value::as_object);
-    components
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, schema)| {
-            let properties = schema.get("properties")?.as_object()?;
-            let marked: BTreeSet<String> = properties
-                .iter()
-                .filter(|(_, property)| property.get(SENSITIVE) == Some(&Value::Bool(true)))
-                .map(|(property, _)| property.clone())
+    let components: Vec<(&String, &Value)> = components.into_iter().flatten().collect();
+    let own = |schema: &Value| -> BTreeSet<String> {
+        let properties = schema.get("properties").and_then(Value::as_object).into_iter().flatten();
+        properties
+            .filter(|(_, property)| property.get(SENSITIVE) == Some(&Value::Bool(true)))
+            .map(|(property, _)| property.clone())
+            .collect()
+    };
+    let mut marked: BTreeMap<String, BTreeSet<String>> =
+        components.iter().map(|(name, schema)| (name.to_string(), own(schema))).collect();
+    // Compositions of compositions: until nothing more is inherited.
+    loop {
+        let mut grew = false;
+        for (name, schema) in &components {
+            let members = schema.get("allOf").and_then(Value::as_array).into_iter().flatten();
+            let inherited: BTreeSet<String> = members
+                .filter_map(|member| member.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/"))
+                .filter_map(|member| marked.get(member))
+                .flatten()
+                .cloned()
                 .collect();
-            (!marked.is_empty()).then(|| (name.clone(), marked))
-        })
-        .collect()
+            let fields = marked.get_mut(name.as_str()).expect("every component has an entry");
+            for field in inherited {
+                grew |= fields.insert(field);
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    marked.retain(|_, fields| !fields.is_empty());
+    marked
 }
 
 #[cfg(test)]
@@ -234,6 +254,8 @@ mod tests {
                 assert!(property.get("enum").is_none(), "{component}.{field} is an enum");
             }
         }
+        // Envelopes hold customers as `data`, a property, not an `allOf` member: not marked.
+        assert!(!marked.contains_key("CustomerEnvelope"));
     }
 
     #[test]

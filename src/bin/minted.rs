@@ -145,7 +145,7 @@ async fn run(matches: &clap::ArgMatches) -> Result<(), String> {
     let session = session(connection).await.map_err(|e| described(&e))?;
     let cli = Cli::new(session.client, JsonOutput);
     cli.execute(operation, arguments).await.map_err(|error| {
-        // Every operation's error is `Error<()>`: the spec types no error response.
+        // Every operation's error is `Error<()>`: the generator sees no error response (build.rs).
         match error.downcast::<progenitor_client::Error<()>>() {
             Ok(call) => described(&Error::from(call)),
             // Reading or parsing a `--json-body` file: its context and cause.
