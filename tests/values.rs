@@ -87,7 +87,8 @@ fn a_business_customer_is_created_with_its_company_fields() {
             .unwrap();
     assert_eq!(request.account_type.as_deref(), Some("company"));
     assert_eq!(request.tax_office.as_deref().map(String::as_str), Some("Ümraniye"));
-    let created = response::<types::CustomerEnvelope>("create_customer/create-business-customer.json").data;
+    let created =
+        response::<types::CreatedCustomerEnvelope>("create_customer/create-business-customer.json").data;
     assert_eq!(created.fullname.as_deref(), Some("Test AŞ"));
     assert_eq!(created.lastname, None);
 }

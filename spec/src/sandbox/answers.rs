@@ -221,6 +221,25 @@ impl<'d> Components<'d> {
                     merged.extend(part);
                 }
             }
+            // A member may require what another declares (`allOf: [X, {required: [f]}]`).
+            let required = members
+                .iter()
+                .flat_map(|m| m.get("required").and_then(Value::as_array).into_iter().flatten());
+            for name in required.filter_map(Value::as_str) {
+                if merged.contains_key(name) {
+                    continue;
+                }
+                let declared = members.iter().find_map(|member| {
+                    let member = match member.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => self.resolve(reference)?.1,
+                        None => member,
+                    };
+                    member.get("properties")?.get(name)
+                });
+                if let Some(property) = declared {
+                    merged.insert(name.to_string(), self.shape(property, depth + 1));
+                }
+            }
             return Value::Object(merged);
         }
         let first_alternative = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k)?.as_array()?.first());
