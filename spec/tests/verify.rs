@@ -57,6 +57,7 @@ fn each_broken_recording_is_flagged_with_its_kind_and_pointer() {
         ("wrong-type-in-envelope.json", WrongType, "response.body", "/code"),
         ("missing-body.json", MissingBody, "request.body", ""),
         ("get-customer-missing-phone.json", MissingField, "response.body", "/data/phone"),
+        ("get-customer-null-phone.json", WrongType, "response.body", "/data/phone"),
         ("outside-enum.json", NotInEnum, "response.body", "/data/status_name"),
         ("undocumented-field.json", UndocumentedField, "response.body", "/data/prices/0/discount"),
         ("undocumented-status.json", UndocumentedStatus, "response.status", ""),
