@@ -147,7 +147,9 @@ async fn every_operation_answers_through_the_generated_client() {
         .await
         .into_data()
         .unwrap();
-    assert_eq!(json_of(&sold.orders[0].order_code), recorded_order_code());
+    // Sell's page does not show `orders` (buy's does): the sandbox shapes required fields only.
+    assert!(sold.orders.is_empty() && sold.order_at.is_none());
+    assert_eq!(sold.order_code, ["sandbox"]);
 
     // Orders: the recording whose path matches wins.
     let card_order = client.get_order().external_order_id("HYAQA01714rqz").send().await.into_data().unwrap();
