@@ -298,6 +298,16 @@ impl Contract {
         Scope { hosts, base_paths }
     }
 
+    /// The methods of the operations whose path template matches `path` (for `Allow`).
+    pub fn methods_at(&self, path: &str) -> Vec<&str> {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        self.operations
+            .iter()
+            .filter(|op| op.bind(&segments).is_some())
+            .map(|op| op.method.as_str())
+            .collect()
+    }
+
     /// The operation with this `operationId`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|op| op.id == id)

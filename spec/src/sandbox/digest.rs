@@ -3,7 +3,7 @@
 
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,8 @@ pub struct Answer {
     pub cnonce: String,
     /// The response hash, in hex.
     pub response: String,
+    /// The `opaque` of the challenge, sent back unchanged.
+    pub opaque: Option<String>,
 }
 
 impl Answer {
@@ -51,6 +53,7 @@ impl Answer {
             nc: param("nc").unwrap_or_default(),
             cnonce: param("cnonce").unwrap_or_default(),
             response: param("response")?,
+            opaque: param("opaque"),
         })
     }
 
@@ -94,21 +97,50 @@ impl Refusal {
     }
 }
 
+/// How many nonces may be outstanding; past it the oldest is forgotten (its next use
+/// gets `stale=true` and a fresh challenge), so unauthenticated requests cannot make
+/// the sandbox hold more.
+pub const MAX_NONCES: usize = 10_000;
+
 /// The server's side of Digest: the credentials, and the nonces issued with their counts.
 pub struct Guard {
     realm: String,
     username: String,
     password: String,
     lifetime: Duration,
-    nonces: Mutex<HashMap<String, Issued>>,
+    nonces: Mutex<Nonces>,
+}
+
+/// Outstanding nonces, looked up by value and expired oldest first, both in constant time.
+#[derive(Default)]
+struct Nonces {
+    by_value: HashMap<String, Issued>,
+    in_issue_order: VecDeque<(Instant, String)>,
 }
 
 struct Issued {
-    at: Instant,
-    counts: HashSet<String>,
+    counts: HashSet<u32>,
+}
+
+impl Nonces {
+    /// Forgets the nonces older than `lifetime`, and the oldest past `MAX_NONCES - room`.
+    fn prune(&mut self, lifetime: Duration, room: usize) {
+        while let Some((at, nonce)) = self.in_issue_order.front() {
+            if at.elapsed() < lifetime && self.in_issue_order.len() + room <= MAX_NONCES {
+                break;
+            }
+            self.by_value.remove(nonce);
+            self.in_issue_order.pop_front();
+        }
+    }
 }
 
 impl Guard {
+    /// How many nonces are outstanding.
+    pub fn outstanding(&self) -> usize {
+        self.nonces.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).by_value.len()
+    }
+
     /// A guard accepting one username and password in `realm`; nonces last `lifetime`.
     pub fn new(realm: &str, username: &str, password: &str, lifetime: Duration) -> Guard {
         Guard {
@@ -130,11 +162,17 @@ impl Guard {
         {
             return Err(Refusal::Wrong);
         }
+        // RFC 7616: eight hex digits, counting from 1.
+        let count = u32::from_str_radix(&answer.nc, 16).ok().filter(|&n| n > 0 && answer.nc.len() == 8);
+        let count = count.ok_or(Refusal::Wrong)?;
         let mut nonces = self.nonces.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let lifetime = self.lifetime;
-        nonces.retain(|_, issued| issued.at.elapsed() < lifetime);
-        let issued = nonces.get_mut(&answer.nonce).ok_or(Refusal::Stale)?;
-        if !issued.counts.insert(answer.nc) {
+        nonces.prune(self.lifetime, 0);
+        let issued = nonces.by_value.get_mut(&answer.nonce).ok_or(Refusal::Stale)?;
+        // The opaque we issued with a nonce is its first 16 characters; it must come back.
+        if answer.opaque.as_deref() != answer.nonce.get(..16) {
+            return Err(Refusal::Wrong);
+        }
+        if !issued.counts.insert(count) {
             return Err(Refusal::Wrong); // a replayed nonce count
         }
         Ok(())
@@ -143,10 +181,11 @@ impl Guard {
     /// `WWW-Authenticate` values for a 401, one per algorithm, all with one new nonce.
     pub fn challenges(&self, refusal: &Refusal) -> Vec<String> {
         let nonce = fresh_token();
-        self.nonces
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(nonce.clone(), Issued { at: Instant::now(), counts: HashSet::new() });
+        let mut nonces = self.nonces.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        nonces.prune(self.lifetime, 1);
+        nonces.by_value.insert(nonce.clone(), Issued { counts: HashSet::new() });
+        nonces.in_issue_order.push_back((Instant::now(), nonce.clone()));
+        drop(nonces);
         let stale = if matches!(refusal, Refusal::Stale) { ", stale=true" } else { "" };
         ALGORITHMS
             .iter()
@@ -188,6 +227,18 @@ mod tests {
     }
 
     #[test]
+    fn outstanding_nonces_are_capped_oldest_first() {
+        let guard = Guard::new("r", "u", "p", Duration::from_secs(3600));
+        let first = guard.challenges(&Refusal::NoAnswer)[0].clone();
+        for _ in 0..MAX_NONCES + 50 {
+            guard.challenges(&Refusal::NoAnswer);
+        }
+        assert_eq!(guard.outstanding(), MAX_NONCES);
+        let first_nonce = first.split("nonce=\"").nth(1).unwrap()[..32].to_string();
+        assert!(!guard.nonces.lock().unwrap().by_value.contains_key(&first_nonce), "the oldest went first");
+    }
+
+    #[test]
     fn nonces_go_stale_and_counts_cannot_be_replayed() {
         let guard = Guard::new("r", "u", "p", Duration::from_secs(3600));
         let nonce =
@@ -196,8 +247,9 @@ mod tests {
             let ha1 = hex(&Sha256::digest(b"u:r:p"));
             let ha2 = hex(&Sha256::digest(b"GET:/x"));
             let response = hex(&Sha256::digest(format!("{ha1}:{nonce}:{nc}:c:auth:{ha2}").as_bytes()));
+            let opaque = nonce.get(..16).unwrap_or(nonce);
             format!(
-                r#"Digest username="u", realm="r", uri="/x", algorithm=SHA-256, nonce="{nonce}", nc={nc}, cnonce="c", qop=auth, response="{response}""#
+                r#"Digest username="u", realm="r", uri="/x", algorithm=SHA-256, nonce="{nonce}", nc={nc}, cnonce="c", qop=auth, response="{response}", opaque="{opaque}""#
             )
         };
         assert!(guard.check("GET", "/x", Some(&answer(&nonce, "00000001"))).is_ok());
@@ -209,6 +261,12 @@ mod tests {
             Err(Refusal::Stale)
         ));
         assert!(matches!(guard.check("GET", "/x", None), Err(Refusal::NoAnswer)));
+        assert!(matches!(guard.check("GET", "/x", Some(&answer(&nonce, "00000000"))), Err(Refusal::Wrong)));
+        let without_opaque =
+            answer(&nonce, "00000009").replace(&format!(r#", opaque="{}""#, &nonce[..16]), "");
+        assert!(matches!(guard.check("GET", "/x", Some(&without_opaque)), Err(Refusal::Wrong)));
+        let other_opaque = answer(&nonce, "0000000a").replace(&nonce[..16], "0123456789abcdef");
+        assert!(guard.check("GET", "/x", Some(&other_opaque)).is_err());
 
         let expiring = Guard::new("r", "u", "p", Duration::ZERO);
         let nonce =

@@ -15,6 +15,8 @@ mod answers;
 pub mod digest;
 mod server;
 
+pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT};
+
 use crate::contract::{Contract, Spec};
 use crate::load::Loaded;
 use answers::Answers;

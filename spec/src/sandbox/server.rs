@@ -14,11 +14,11 @@ use http_body_util::{BodyExt, Full};
 use hyper::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
 use hyper::service::service_fn;
 use hyper::{Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
 pub struct State {
@@ -28,13 +28,24 @@ pub struct State {
     pub log: super::Log,
 }
 
+/// The largest request body the sandbox reads; a larger one gets a 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// How long a connection may take to send a request's headers, or stay idle between
+/// requests, before the sandbox closes it.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub async fn connection(stream: TcpStream, state: Arc<State>) {
     let service = service_fn(move |request| {
         let state = Arc::clone(&state);
         async move { Ok::<_, Infallible>(state.exchange(request).await) }
     });
     // A client that goes away mid-request is no concern of the sandbox's.
-    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
 /// A reply and the note the log line ends with.
@@ -42,6 +53,8 @@ struct Reply {
     status: StatusCode,
     body: Value,
     challenges: Vec<String>,
+    /// The methods the path has, with a 405.
+    allow: Option<String>,
     source: Option<String>,
     note: String,
 }
@@ -50,37 +63,68 @@ impl State {
     async fn exchange(&self, request: hyper::Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
         let started = Instant::now();
         let (head, body) = request.into_parts();
-        let body = body.collect().await.map(|collected| collected.to_bytes()).unwrap_or_default();
+        let declared_length = head
+            .headers
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        // Refused before it is read when it says it is too large; cut off when it grows so.
+        let body = match declared_length {
+            Some(length) if length > BODY_LIMIT as u64 => None,
+            _ => http_body_util::Limited::new(body, BODY_LIMIT).collect().await.map(|c| c.to_bytes()).ok(),
+        };
+        let Some(body) = body else {
+            let message =
+                format!("The request body is larger than the sandbox's limit of {BODY_LIMIT} bytes");
+            let reply =
+                Reply::plain(StatusCode::PAYLOAD_TOO_LARGE, envelope(413, &message), "body too large");
+            (self.log)(&format!("{} (path not read) -> 413 body too large", head.method));
+            return reply.into_response();
+        };
         let target = head.uri.path_and_query().map_or("/", |pq| pq.as_str());
         let (path, query) = split_target(target);
         let routed = self.contract.route(head.method.as_str(), &path);
         let authorization = head.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
 
-        let reply = match self.guard.check(head.method.as_str(), target, authorization) {
-            Err(refusal) => Reply {
-                status: StatusCode::UNAUTHORIZED,
-                body: envelope(401, "Unauthorized"),
-                challenges: self.guard.challenges(&refusal),
-                source: None,
-                note: refusal.name().into(),
-            },
-            Ok(()) => match &routed {
-                None => {
+        // No operation here: the same answer with or without credentials, since the
+        // spec that says so is public.
+        let reply = match &routed {
+            None => match self.contract.methods_at(&path).join(", ") {
+                allowed if allowed.is_empty() => {
                     Reply::plain(StatusCode::NOT_FOUND, envelope(404, "No such operation"), "no operation")
                 }
-                Some((operation, path_values)) => {
-                    let headers = head
-                        .headers
-                        .iter()
-                        .map(|(name, value)| {
-                            (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into())
-                        })
-                        .collect();
-                    let body = read_body(&body, head.headers.get(CONTENT_TYPE));
-                    let request = Request { method: head.method.to_string(), path, query, headers, body };
-                    self.answer(operation, path_values, request)
-                }
+                allowed => Reply {
+                    allow: Some(allowed.clone()),
+                    ..Reply::plain(
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        envelope(405, &format!("This path takes {allowed}")),
+                        "method not allowed",
+                    )
+                },
             },
+            Some((operation, path_values)) => {
+                match self.guard.check(head.method.as_str(), target, authorization) {
+                    Err(refusal) => Reply {
+                        status: StatusCode::UNAUTHORIZED,
+                        body: envelope(401, "Unauthorized"),
+                        challenges: self.guard.challenges(&refusal),
+                        allow: None,
+                        source: None,
+                        note: refusal.name().into(),
+                    },
+                    Ok(()) => {
+                        let headers = head
+                            .headers
+                            .iter()
+                            .map(|(name, value)| {
+                                (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into())
+                            })
+                            .collect();
+                        let body = read_body(&body, head.headers.get(CONTENT_TYPE));
+                        let request = Request { method: head.method.to_string(), path, query, headers, body };
+                        self.answer(operation, path_values, request)
+                    }
+                }
+            }
         };
 
         // The path template, not the path: paths carry customers' ids.
@@ -127,6 +171,7 @@ impl State {
                 status: StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
                 body: answer.body.clone(),
                 challenges: Vec::new(),
+                allow: None,
                 source: Some(answer.source.to_string()),
                 note: match answer.source {
                     Source::Recording(file) => format!("from {file}"),
@@ -139,7 +184,7 @@ impl State {
 
 impl Reply {
     fn plain(status: StatusCode, body: Value, note: &str) -> Reply {
-        Reply { status, body, challenges: Vec::new(), source: None, note: note.into() }
+        Reply { status, body, challenges: Vec::new(), allow: None, source: None, note: note.into() }
     }
 
     fn into_response(self) -> Response<Full<Bytes>> {
@@ -151,6 +196,9 @@ impl Reply {
             if let Ok(value) = HeaderValue::try_from(challenge) {
                 headers.append(WWW_AUTHENTICATE, value);
             }
+        }
+        if let Some(value) = self.allow.and_then(|allow| HeaderValue::try_from(allow).ok()) {
+            headers.insert(hyper::header::ALLOW, value);
         }
         if let Some(value) = self.source.and_then(|source| HeaderValue::try_from(source).ok()) {
             headers.insert("x-sandbox-source", value);

@@ -1,0 +1,105 @@
+//! The sandbox under hostile input: what a careless or hostile client can make it hold
+//! is bounded, and each refusal is a status in the API's envelope.
+
+use minted_spec::sandbox::{BODY_LIMIT, Running, Sandbox};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+async fn start() -> Running {
+    Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await.unwrap()
+}
+
+/// Sends raw bytes on a new connection and reads until the server closes it.
+async fn exchange(running: &Running, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(running.addr()).await.unwrap();
+    // A server that answers early may close before the whole request is written.
+    let _ = stream.write_all(request).await;
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply).await;
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+fn envelope_of(reply: &str) -> Value {
+    serde_json::from_str(reply.split("\r\n\r\n").nth(1).unwrap_or_default()).unwrap()
+}
+
+/// Peak resident memory of this process (tests and sandbox together), where Linux tells.
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? / 1024)
+}
+
+#[tokio::test]
+async fn a_body_past_the_limit_gets_a_413_naming_it() {
+    let running = start().await;
+    let ten_mb = vec![b'x'; 10 * 1024 * 1024];
+
+    // Declared too large: refused before it is read.
+    let mut declared = format!(
+        "POST /partner/customer HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        ten_mb.len()
+    )
+    .into_bytes();
+    declared.extend_from_slice(&ten_mb);
+    let reply = exchange(&running, &declared).await;
+    assert!(reply.starts_with("HTTP/1.1 413"), "{}", &reply[..reply.len().min(200)]);
+    let body = envelope_of(&reply);
+    assert_eq!(body["code"], 413);
+    assert!(body["message"].as_str().unwrap().contains(&BODY_LIMIT.to_string()), "{body}");
+
+    // Chunked, with no length: cut off once it passes the limit.
+    let mut chunked =
+        b"POST /partner/customer HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    for chunk in ten_mb.chunks(64 * 1024) {
+        chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend_from_slice(chunk);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let reply = exchange(&running, &chunked).await;
+    assert!(reply.starts_with("HTTP/1.1 413"), "{}", &reply[..reply.len().min(200)]);
+
+    if let Some(peak) = peak_rss_mb() {
+        assert!(peak < 100, "peak RSS {peak} MB");
+    }
+}
+
+#[tokio::test]
+async fn an_undeclared_method_on_a_known_path_gets_405_with_allow() {
+    let running = start().await;
+    let reply =
+        exchange(&running, b"PUT /partner/pricefix HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n")
+            .await;
+    assert!(reply.starts_with("HTTP/1.1 405"), "{reply}");
+    assert!(reply.to_ascii_lowercase().contains("\r\nallow: post\r\n"), "{reply}");
+    assert_eq!(envelope_of(&reply)["code"], 405);
+    // A customer's path has GET and PATCH.
+    let reply = exchange(
+        &running,
+        b"DELETE /partner/customer/MTD0018232 HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(reply.to_ascii_lowercase().contains("\r\nallow: get, patch\r\n"), "{reply}");
+    let unknown =
+        exchange(&running, b"GET /partner/nothing HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n")
+            .await;
+    assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
+}
+
+/// Time is the test's: the paused clock runs ahead only while every task waits, so
+/// the timeout fires without the test sleeping.
+#[tokio::test(start_paused = true)]
+async fn silent_and_half_sent_connections_are_closed() {
+    let running = start().await;
+    let started = tokio::time::Instant::now();
+    for request in [&b""[..], b"POST /partner/pricefix HTTP/1.1\r\nHost: sand"] {
+        // Bounded, so that a sandbox that never closes fails rather than hangs.
+        let reply = tokio::time::timeout(std::time::Duration::from_secs(60), exchange(&running, request))
+            .await
+            .expect("the sandbox closes the connection");
+        assert!(!reply.starts_with("HTTP/1.1 2"), "{reply}");
+    }
+    assert!(started.elapsed() >= minted_spec::sandbox::HEADER_READ_TIMEOUT, "closed by the timeout");
+}
