@@ -20,12 +20,13 @@ fn main() {
     // Only the YAML: a recording, the inventory or the spec's README regenerate nothing.
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={SPEC}");
-    let document = read_document();
+    let marked = marked_document();
+    let document = for_the_generator(marked.clone());
     let spec = openapi(&document);
     let mut generator = Generator::new(&settings());
     let mut client = generated(&document, || generator.generate_tokens(&spec));
     implement_envelope(&mut client);
-    mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked_document()));
+    mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked));
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
@@ -57,8 +58,7 @@ fn marked_document() -> Value {
 
 /// The spec as the generator sees it: without our extensions, with only the success
 /// responses, and with every `$ref` resolvable.
-fn read_document() -> Value {
-    let mut document = marked_document();
+fn for_the_generator(mut document: Value) -> Value {
     strip_our_extensions(&mut document);
     keep_only_success_responses(&mut document);
     nullable_references_as_options(&mut document);
