@@ -113,10 +113,7 @@ impl Spec {
 
     /// Reads a spec's text; `file` names it in messages.
     pub fn parse(file: &str, text: &str) -> Result<Spec, SpecError> {
-        let document = document::parse(text).map_err(|e| match e.at {
-            Some(_) => SpecError(format!("{file}:{e}")),
-            None => SpecError(format!("{file}: {e}")),
-        })?;
+        let document = document::parse(text).map_err(|e| SpecError(e.in_file(file)))?;
         let components =
             document.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let translator = Translator::new(&components);

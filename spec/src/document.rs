@@ -28,6 +28,16 @@ impl fmt::Display for ParseError {
     }
 }
 
+impl ParseError {
+    /// The error as one located line about `file`: `file:LINE:COLUMN: reason`, or `file: reason`.
+    pub fn in_file(&self, file: &str) -> String {
+        match self.at {
+            Some(_) => format!("{file}:{self}"),
+            None => format!("{file}: {self}"),
+        }
+    }
+}
+
 impl std::error::Error for ParseError {}
 
 /// Reads a spec written in YAML (or JSON, which is YAML) and checks that it has `paths`.
