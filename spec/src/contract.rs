@@ -295,14 +295,9 @@ impl Contract {
         Scope { hosts, base_paths }
     }
 
-    /// The methods of the operations whose path template matches `path` (for `Allow`).
+    /// The methods `path` takes (for `Allow`): those of its path template.
     pub fn methods_at(&self, path: &str) -> Vec<&str> {
-        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        self.operations
-            .iter()
-            .filter(|op| op.bind(&segments).is_some())
-            .map(|op| op.method.as_str())
-            .collect()
+        self.at(path).map(|(op, _)| op.method.as_str()).collect()
     }
 
     /// The operation with this `operationId`.
@@ -310,15 +305,23 @@ impl Contract {
         self.operations.iter().find(|op| op.id == id)
     }
 
-    /// The operation whose method and path template match, preferring literal segments
-    /// over parameters (`/orders/find` before `/orders/{id}`).
+    /// The operation with this method at `path`'s path template.
     pub fn route(&self, method: &str, path: &str) -> Option<(&Operation, Vec<(String, String)>)> {
+        self.at(path).find(|(op, _)| op.method.eq_ignore_ascii_case(method))
+    }
+
+    /// The operations of the one path template `path` belongs to, with its bound
+    /// parameters. As OpenAPI matches paths, a template with more literal segments wins
+    /// (`/customer/address` before `/customer/{id}`), whatever the method: a method the
+    /// winner lacks is not allowed there, not routed to the other template.
+    fn at<'c>(&'c self, path: &str) -> impl Iterator<Item = (&'c Operation, Vec<(String, String)>)> + 'c {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        self.operations
-            .iter()
-            .filter(|op| op.method.eq_ignore_ascii_case(method))
-            .filter_map(|op| Some((op, op.bind(&segments)?)))
-            .max_by_key(|(op, _)| op.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count())
+        let literals =
+            |op: &Operation| op.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
+        let bound: Vec<(&Operation, Vec<(String, String)>)> =
+            self.operations.iter().filter_map(|op| Some((op, op.bind(&segments)?))).collect();
+        let template = bound.iter().max_by_key(|(op, _)| literals(op)).map(|(op, _)| op.path.clone());
+        bound.into_iter().filter(move |(op, _)| Some(&op.path) == template.as_ref())
     }
 }
 

@@ -82,6 +82,14 @@ async fn an_undeclared_method_on_a_known_path_gets_405_with_allow() {
     )
     .await;
     assert!(reply.to_ascii_lowercase().contains("\r\nallow: get, patch\r\n"), "{reply}");
+    // A concrete path is its own resource: `/partner/customer/address` is not a customer id.
+    let reply = exchange(
+        &running,
+        b"GET /partner/customer/address HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(reply.starts_with("HTTP/1.1 405"), "{reply}");
+    assert!(reply.to_ascii_lowercase().contains("\r\nallow: post\r\n"), "{reply}");
     let unknown =
         exchange(&running, b"GET /partner/nothing HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n")
             .await;
