@@ -103,6 +103,12 @@ impl Answers {
         Some(Answer { status: best.status, body: &best.response, source: Source::Recording(&best.file) })
     }
 
+    /// The `data` of each recorded success of `operation`, in file order.
+    pub fn recorded_data(&self, operation: &str) -> Vec<Value> {
+        let recorded = self.recorded.get(operation).map_or(&[][..], Vec::as_slice);
+        recorded.iter().filter(|r| r.status == 200).filter_map(|r| r.response.get("data").cloned()).collect()
+    }
+
     /// Which operations are answered from a recording, and which from the schema.
     pub fn sources(&self) -> (Vec<&str>, Vec<&str>) {
         let mut recorded: Vec<&str> = self.recorded.keys().map(String::as_str).collect();

@@ -1,7 +1,13 @@
 //! A local server that answers like Minted Connect, from the spec and its recordings
 //! (those embedded in this crate unless others are given). It demands HTTP Digest,
 //! checks each request against the spec with the engine (an invalid one gets a 422
-//! listing the violations), answers from the recordings, and logs one line per exchange.
+//! listing the violations), and logs one line per exchange.
+//!
+//! Customers, wallets, price fixes, buys, sells and their orders are simulated: kept
+//! in memory, starting with the recordings' customers and orders, and changed by the
+//! calls under the rules of `spec/SANDBOX.md`. The other operations answer from the
+//! recordings. A test can seed the feed, set the tokens' lifetime, hold the clock,
+//! seed balances and reset; see [`Sandbox`] and [`Running`].
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,20 +18,29 @@
 //! ```
 
 mod answers;
+mod clock;
 pub mod digest;
+mod feed;
 mod server;
+mod world;
 
-pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT};
+pub use clock::{Clock, MANUAL_START};
+pub use rust_decimal::Decimal;
+pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT};
+pub use world::{
+    AMOUNT_PLACES, CASH, Holder, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDERS, MONEY_PLACES, Refusal,
+};
 
 use crate::contract::{Contract, Spec};
 use crate::load::Loaded;
 use answers::Answers;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
+use world::{Genesis, World};
 
 /// The sandbox's username unless another is given. It guards nothing real.
 pub const USERNAME: &str = "sandbox";
@@ -70,11 +85,19 @@ pub struct Sandbox {
     password: String,
     nonce_lifetime: Duration,
     log: Log,
+    seed: u64,
+    token_ttl: Duration,
+    clock: Clock,
+    check_answers: bool,
 }
+
+/// How long a price token lives unless told otherwise: the docs' "about 240" seconds.
+pub const TOKEN_TTL: Duration = Duration::from_secs(240);
 
 impl Default for Sandbox {
     /// The embedded spec and recordings, the default credentials, nonces that
-    /// go stale after five minutes, and log lines on stderr.
+    /// go stale after five minutes, log lines on stderr, seed 0, tokens that live
+    /// [`TOKEN_TTL`], and the system's clock.
     fn default() -> Sandbox {
         Sandbox {
             spec: None,
@@ -83,6 +106,10 @@ impl Default for Sandbox {
             password: PASSWORD.into(),
             nonce_lifetime: Duration::from_secs(300),
             log: Arc::new(|line| eprintln!("{line}")),
+            seed: 0,
+            token_ttl: TOKEN_TTL,
+            clock: Clock::system(),
+            check_answers: false,
         }
     }
 }
@@ -118,6 +145,33 @@ impl Sandbox {
         self
     }
 
+    /// Seeds the price feed and the tokens and ids it draws: the same seed gives the
+    /// same prices, tokens and order codes for the same calls.
+    pub fn seed(mut self, seed: u64) -> Sandbox {
+        self.seed = seed;
+        self
+    }
+
+    /// How long a price token stays valid.
+    pub fn token_ttl(mut self, ttl: Duration) -> Sandbox {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// The clock for tokens and order dates; keep a clone to move it
+    /// ([`Clock::advance`]), or give [`Clock::fixed`] for dates that repeat.
+    pub fn clock(mut self, clock: Clock) -> Sandbox {
+        self.clock = clock;
+        self
+    }
+
+    /// Checks each of its own answers against the spec (strictly, as `verify --strict`
+    /// does) and keeps what is wrong, for [`Running::answer_findings`]. For tests.
+    pub fn check_answers(mut self) -> Sandbox {
+        self.check_answers = true;
+        self
+    }
+
     /// Reads the spec and recordings, then serves on `addr` (port 0 picks a free
     /// port) from a task of the current tokio runtime until the handle is dropped.
     pub async fn start(self, addr: SocketAddr) -> Result<Running, StartError> {
@@ -133,14 +187,26 @@ impl Sandbox {
             None => Loaded::from_texts(crate::embedded::RECORDINGS.iter().copied(), &scope),
         };
         let answers = Answers::load(&spec, &contract, recordings).map_err(StartError::Recordings)?;
+        let genesis =
+            Genesis::recorded(self.seed, self.token_ttl, |operation| answers.recorded_data(operation));
+        let world = Arc::new(Mutex::new(World::new(genesis)));
+        let answer_findings = self.check_answers.then(Arc::default);
         let (recorded, shaped) = answers.sources();
         let (recorded, shaped) = (recorded.len(), shaped.len());
         let listener = TcpListener::bind(addr).await.map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let guard = digest::Guard::new(REALM, &self.username, &self.password, self.nonce_lifetime);
-        let state = Arc::new(server::State { contract, answers, guard, log: self.log });
+        let state = Arc::new(server::State {
+            contract,
+            answers,
+            world: Arc::clone(&world),
+            clock: self.clock.clone(),
+            guard,
+            log: self.log,
+            answer_findings: answer_findings.clone(),
+        });
         let serving = tokio::spawn(serve(listener, state));
-        Ok(Running { addr, recorded, shaped, serving })
+        Ok(Running { addr, recorded, shaped, serving, world, clock: self.clock, answer_findings })
     }
 }
 
@@ -150,6 +216,9 @@ pub struct Running {
     recorded: usize,
     shaped: usize,
     serving: JoinHandle<()>,
+    world: Arc<Mutex<World>>,
+    clock: Clock,
+    answer_findings: Option<Arc<Mutex<Vec<String>>>>,
 }
 
 impl Running {
@@ -161,6 +230,39 @@ impl Running {
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Its clock: [`Clock::advance`] moves the time its tokens are checked against.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Forgets every change: back to the recordings' customers and orders, with the
+    /// feed at its seed and no price fixes. The clock is not moved back.
+    pub fn reset(&self) {
+        self.world().reset();
+    }
+
+    /// Creates a customer as `POST /partner/customer` would (`body` is its request
+    /// body, with at least `external_id`), without a request.
+    pub fn create_customer(&self, body: &serde_json::Value) -> Result<(), Refusal> {
+        self.world().create_customer(body).map(drop)
+    }
+
+    /// Sets a wallet's balance (`code`: `GBP`, or a metal wallet such as `MAU`).
+    pub fn set_balance(&self, holder: Holder<'_>, code: &str, amount: Decimal) -> Result<(), Refusal> {
+        self.world().set_balance(holder, code, amount)
+    }
+
+    /// With [`Sandbox::check_answers`]: what the spec found wrong with the answers
+    /// given so far (empty when every one conformed).
+    pub fn answer_findings(&self) -> Vec<String> {
+        let findings = self.answer_findings.as_ref();
+        findings.map(|f| f.lock().unwrap_or_else(PoisonError::into_inner).clone()).unwrap_or_default()
+    }
+
+    fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// How many operations are answered from recordings, and how many from the schema alone.

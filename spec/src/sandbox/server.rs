@@ -2,9 +2,11 @@
 //! answer, log.
 
 use super::answers::{Answers, Source};
+use super::clock::Clock;
 use super::digest::Guard;
+use super::world::{Refusal, World};
 use crate::check::Checker;
-use crate::contract::{Contract, Operation};
+use crate::contract::Contract;
 use crate::document::is_json;
 use crate::exchange::{Body, Exchange, Request, split_target};
 use crate::finding::{Finding, Severity};
@@ -17,16 +19,27 @@ use hyper::{Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
 pub struct State {
     pub contract: Contract,
     pub answers: Answers,
+    pub world: Arc<Mutex<World>>,
+    pub clock: Clock,
     pub guard: Guard,
     pub log: super::Log,
+    /// When asked for: what the spec finds wrong with the sandbox's own answers.
+    pub answer_findings: Option<Arc<Mutex<Vec<String>>>>,
 }
+
+/// A body at most this large is checked on the async worker; a larger one, whose
+/// validation can take long, on tokio's blocking pool.
+pub const INLINE_CHECK_LIMIT: usize = 16 * 1024;
+
+/// How many findings about its own answers the sandbox keeps.
+const ANSWER_FINDINGS_KEPT: usize = 1000;
 
 /// The largest request body the sandbox reads; a larger one gets a 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -60,7 +73,10 @@ struct Reply {
 }
 
 impl State {
-    async fn exchange(&self, request: hyper::Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
+    async fn exchange(
+        self: Arc<Self>,
+        request: hyper::Request<hyper::body::Incoming>,
+    ) -> Response<Full<Bytes>> {
         let started = Instant::now();
         let (head, body) = request.into_parts();
         let declared_length = head
@@ -119,14 +135,36 @@ impl State {
                                 (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into())
                             })
                             .collect();
+                        let long = body.len() > INLINE_CHECK_LIMIT;
                         let body = read_body(&body, head.headers.get(CONTENT_TYPE));
                         let request = Request { method: head.method.to_string(), path, query, headers, body };
-                        self.answer(operation, path_values, request)
+                        if long {
+                            let state = Arc::clone(&self);
+                            let (id, values) = (operation.id.clone(), path_values.clone());
+                            let answered =
+                                tokio::task::spawn_blocking(move || state.answer(&id, &values, request));
+                            match answered.await {
+                                Ok(reply) => Reply {
+                                    note: format!("{} (checked off the async workers)", reply.note),
+                                    ..reply
+                                },
+                                Err(_) => Reply::plain(
+                                    StatusCode::SERVICE_UNAVAILABLE,
+                                    envelope(503, "The sandbox could not check this request"),
+                                    "check not finished",
+                                ),
+                            }
+                        } else {
+                            self.answer(&operation.id, path_values, request)
+                        }
                     }
                 }
             }
         };
 
+        if let (Some(findings), Some((operation, _))) = (&self.answer_findings, &routed) {
+            self.check_answer(&operation.id, &reply, findings);
+        }
         // The path template, not the path: paths carry customers' ids.
         let (operation, template) = match &routed {
             Some((op, _)) => (op.id.as_str(), op.path.as_str()),
@@ -142,7 +180,7 @@ impl State {
         reply.into_response()
     }
 
-    fn answer(&self, operation: &Operation, path_values: &[(String, String)], request: Request) -> Reply {
+    fn answer(&self, operation: &str, path_values: &[(String, String)], request: Request) -> Reply {
         let violations: Vec<Finding> = {
             let exchange = Exchange {
                 file: "request".into(),
@@ -161,7 +199,23 @@ impl State {
                 &count(violations.len(), "violation"),
             );
         }
-        match self.answers.answer(&operation.id, path_values, &request.query, request.body.json()) {
+        let now = self.clock.now();
+        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        match world.answer(operation, path_values, request.body.json(), now) {
+            Some(Ok(data)) => {
+                let body = json!({ "data": data, "success": true, "code": 0, "message": "" });
+                return Reply {
+                    source: Some("state".into()),
+                    ..Reply::plain(StatusCode::OK, body, "from the state")
+                };
+            }
+            Some(Err(refusal)) => {
+                let note = format!("refused: {}", refusal.message);
+                return Reply::plain(StatusCode::UNPROCESSABLE_ENTITY, refusal_envelope(&refusal), &note);
+            }
+            None => drop(world),
+        }
+        match self.answers.answer(operation, path_values, &request.query, request.body.json()) {
             None => Reply::plain(
                 StatusCode::NOT_IMPLEMENTED,
                 envelope(501, "The sandbox has nothing to answer this operation with"),
@@ -178,6 +232,31 @@ impl State {
                     Source::Schema => "shaped from the schema".into(),
                 },
             },
+        }
+    }
+}
+
+impl State {
+    /// Checks one of the sandbox's own answers against the spec, strictly, and keeps
+    /// what is wrong with it.
+    fn check_answer(&self, operation: &str, reply: &Reply, findings: &Mutex<Vec<String>>) {
+        let exchange = Exchange {
+            file: "answer".into(),
+            entry: None,
+            operation: Some(operation.into()),
+            request: None,
+            response: Some(crate::exchange::Response {
+                status: reply.status.as_u16(),
+                body: Body::Json(reply.body.clone()),
+            }),
+        };
+        let checker = Checker { contract: &self.contract, strict: true };
+        let (_, found) = checker.check(&exchange);
+        let mut findings = findings.lock().unwrap_or_else(PoisonError::into_inner);
+        for finding in found {
+            if findings.len() < ANSWER_FINDINGS_KEPT {
+                findings.push(format!("{operation} {}: {finding}", reply.status.as_u16()));
+            }
         }
     }
 }
@@ -222,6 +301,13 @@ fn read_body(bytes: &[u8], content_type: Option<&HeaderValue>) -> Body {
 /// The API's envelope for a failure.
 fn envelope(code: u16, message: &str) -> Value {
     json!({ "data": null, "success": false, "code": code, "message": message })
+}
+
+/// A 422 for a request the sandbox's rules refuse, in the same form as a violation.
+fn refusal_envelope(refusal: &Refusal) -> Value {
+    let mut body = envelope(422, &refusal.message);
+    body["errors"] = json!({ refusal.field.as_str(): [refusal.message] });
+    body
 }
 
 /// A 422 in the form of Laravel's validation errors, which the client reads:

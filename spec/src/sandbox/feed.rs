@@ -1,0 +1,134 @@
+//! The sandbox's simulated price feed: the products and prices of the recorded price
+//! fixes, each later fix moved by a small seeded step, so that two runs with the same
+//! seed quote the same prices.
+
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::Value;
+
+/// One product as the recorded price fixes show it.
+#[derive(Clone, Debug)]
+pub struct Product {
+    pub sku: String,
+    pub product_id: i64,
+    pub currency_id: i64,
+    pub spot: Decimal,
+    pub buy: Decimal,
+    pub sell: Decimal,
+}
+
+/// The largest move of one step, in basis points either way.
+const STEP_BASIS_POINTS: u64 = 50;
+
+pub struct Feed {
+    /// As recorded: where every walk starts.
+    recorded: Vec<Product>,
+    current: Vec<Product>,
+    rng: ChaCha8Rng,
+}
+
+impl Feed {
+    pub fn new(recorded: Vec<Product>, seed: u64) -> Feed {
+        Feed { current: recorded.clone(), recorded, rng: ChaCha8Rng::seed_from_u64(seed) }
+    }
+
+    /// The recorded products (those a wallet is opened for).
+    pub fn recorded(&self) -> &[Product] {
+        &self.recorded
+    }
+
+    /// Moves every price by its own step of at most ±0.5%, keeping the recorded
+    /// precision: money to 2 decimals, the spot price to 4.
+    pub fn step(&mut self) -> &[Product] {
+        for product in &mut self.current {
+            let span = 2 * STEP_BASIS_POINTS + 1;
+            let basis_points = (self.rng.next_u64() % span) as i64 - STEP_BASIS_POINTS as i64;
+            let factor = Decimal::ONE + Decimal::new(basis_points, 4);
+            let moved = |price: Decimal, places| {
+                (price * factor).round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+            };
+            product.spot = moved(product.spot, 4);
+            product.buy = moved(product.buy, 2);
+            product.sell = moved(product.sell, 2);
+        }
+        &self.current
+    }
+
+    /// Random bytes for tokens and ids, from the same seeded stream.
+    pub fn next_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+}
+
+/// The products of a recorded price fix's `data.prices`; entries without a SKU,
+/// ids or prices are skipped.
+pub fn recorded_products(price_fix_data: &Value) -> Vec<Product> {
+    let prices = price_fix_data.get("prices").and_then(Value::as_array).into_iter().flatten();
+    prices
+        .filter_map(|price| {
+            Some(Product {
+                sku: price.get("sku")?.as_str()?.to_string(),
+                product_id: price.get("product_id")?.as_i64()?,
+                currency_id: price.get("currency_id")?.as_i64()?,
+                spot: decimal(price.get("spot_price")?)?,
+                buy: decimal(price.get("buy_price")?)?,
+                sell: decimal(price.get("sell_price")?)?,
+            })
+        })
+        .collect()
+}
+
+/// A JSON number as an exact decimal (serde_json keeps the number's text).
+pub fn decimal(value: &Value) -> Option<Decimal> {
+    match value {
+        Value::Number(number) => {
+            let text = number.to_string();
+            text.parse().ok().or_else(|| Decimal::from_scientific(&text).ok())
+        }
+        _ => None,
+    }
+}
+
+/// An exact decimal as a JSON number, without trailing zeros.
+pub fn number(amount: Decimal) -> Value {
+    serde_json::from_str(&amount.normalize().to_string()).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gold() -> Vec<Product> {
+        vec![Product {
+            sku: "GAU".into(),
+            product_id: 3000001,
+            currency_id: 1000004,
+            spot: Decimal::new(29397100, 4),
+            buy: Decimal::new(288971, 2),
+            sell: Decimal::new(285740, 2),
+        }]
+    }
+
+    #[test]
+    fn the_same_seed_walks_the_same_prices_and_another_seed_does_not() {
+        let walk = |seed| {
+            let mut feed = Feed::new(gold(), seed);
+            (0..5).map(|_| feed.step()[0].buy).collect::<Vec<_>>()
+        };
+        assert_eq!(walk(7), walk(7));
+        assert_ne!(walk(7), walk(8));
+        let first = walk(7)[0];
+        let recorded = Decimal::new(288971, 2);
+        assert!((first - recorded).abs() <= recorded * Decimal::new(5, 3), "{first}");
+        assert!(first.scale() <= 2);
+    }
+
+    #[test]
+    fn numbers_keep_their_exact_text() {
+        let value: Value = serde_json::from_str("34.7041").unwrap();
+        assert_eq!(decimal(&value), Some(Decimal::new(347041, 4)));
+        assert_eq!(number(Decimal::new(15000, 4)).to_string(), "1.5");
+        assert_eq!(decimal(&serde_json::from_str("1e400").unwrap()), None);
+    }
+}

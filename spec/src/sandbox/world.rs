@@ -1,0 +1,705 @@
+//! The sandbox's state and business rules: customers and their wallets, price fixes,
+//! buys and sells, and the orders they make. Every rule where the docs are silent is
+//! the sandbox's own choice, listed in `spec/SANDBOX.md`; a refusal names its rule.
+//!
+//! Plain data behind one lock held for a whole call, so concurrent trades never lose
+//! an update; no I/O here.
+
+use super::feed::{Feed, Product, decimal, number};
+use chrono::{DateTime, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, SystemTime};
+
+/// The only cash currency the sandbox keeps (the docs' default).
+pub const CASH: &str = "GBP";
+const CASH_CURRENCY_ID: i64 = 1_000_000;
+const COMPANY_ID: i64 = 2_000_000;
+const COMPANY_NAME: &str = "The Minted App Ltd";
+
+/// The most customers the sandbox holds, so that no client can make it grow without bound.
+pub const MAX_CUSTOMERS: usize = 10_000;
+/// The most orders it holds.
+pub const MAX_ORDERS: usize = 100_000;
+/// The most unexpired price fixes it holds.
+pub const MAX_LIVE_FIXES: usize = 10_000;
+/// The most items one trade may have.
+pub const MAX_ITEMS: usize = 100;
+/// Metal amounts are grams with at most 4 decimals.
+pub const AMOUNT_PLACES: u32 = 4;
+/// Money is rounded to 2 decimals, half away from zero.
+pub const MONEY_PLACES: u32 = 2;
+
+/// The fields of a customer the sandbox stores, as the create and update calls send them.
+const PROFILE: [&str; 10] = [
+    "firstname",
+    "middlename",
+    "lastname",
+    "email",
+    "phone",
+    "gender",
+    "identity_number",
+    "birthdate",
+    "tax_office",
+    "account_type",
+];
+
+/// A call the sandbox's rules refuse: the field at fault and the rule, for a 422.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The request field the rule is about (`body.items.0.amount`, `path.external_customer_id`).
+    pub field: String,
+    /// The rule, in words.
+    pub message: String,
+}
+
+fn refuse<T>(field: &str, message: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal { field: field.into(), message: message.into() })
+}
+
+/// How a world starts: its seed, token lifetime, and what the recordings hold.
+#[derive(Clone)]
+pub struct Genesis {
+    pub seed: u64,
+    pub token_ttl: Duration,
+    pub products: Vec<Product>,
+    /// Recorded customers: the profile, and balances by currency id.
+    pub customers: Vec<(Map<String, Value>, Vec<(i64, Decimal)>)>,
+    pub orders: Vec<Value>,
+}
+
+type Wallets = BTreeMap<i64, Decimal>;
+
+struct Customer {
+    profile: Map<String, Value>,
+    wallets: Wallets,
+}
+
+struct Fix {
+    customer: Option<String>,
+    prices: Vec<Product>,
+    expires: SystemTime,
+}
+
+/// Whose wallets a trade or a seeded balance acts on.
+#[derive(Clone, Copy, Debug)]
+pub enum Holder<'a> {
+    /// A customer, by the partner's id.
+    Customer(&'a str),
+    /// The partner's own holdings (a sell with a token fixed for no customer).
+    Partner,
+}
+
+pub struct World {
+    genesis: Genesis,
+    feed: Feed,
+    customers: BTreeMap<String, Customer>,
+    partner: Wallets,
+    fixes: HashMap<String, Fix>,
+    orders: Vec<Value>,
+    /// guid, order code and external id → the first order that carries it.
+    index: HashMap<String, usize>,
+}
+
+impl World {
+    pub fn new(genesis: Genesis) -> World {
+        let mut world = World {
+            feed: Feed::new(genesis.products.clone(), genesis.seed),
+            genesis,
+            customers: BTreeMap::new(),
+            partner: Wallets::new(),
+            fixes: HashMap::new(),
+            orders: Vec::new(),
+            index: HashMap::new(),
+        };
+        for (profile, balances) in world.genesis.customers.clone() {
+            let Some(id) = profile.get("external_id").and_then(Value::as_str).map(String::from) else {
+                continue;
+            };
+            let wallets = balances.into_iter().collect();
+            world.customers.entry(id).or_insert(Customer { profile, wallets });
+        }
+        for order in world.genesis.orders.clone() {
+            world.keep_order(order);
+        }
+        world
+    }
+
+    /// Back to how it started: the recordings' customers and orders, the feed at its seed.
+    pub fn reset(&mut self) {
+        *self = World::new(self.genesis.clone());
+    }
+
+    /// The `data` of the answer to `operation`, or `None` when the sandbox keeps no
+    /// state for it (it is then answered from the recordings).
+    pub fn answer(
+        &mut self,
+        operation: &str,
+        path: &[(String, String)],
+        body: Option<&Value>,
+        now: SystemTime,
+    ) -> Option<Result<Value, Refusal>> {
+        let empty = Value::Null;
+        let body = body.unwrap_or(&empty);
+        let path_value = |name: &str| path.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
+        Some(match operation {
+            "create_customer" => self.create_customer(body),
+            "get_customer" => self.get_customer(path_value("external_customer_id")),
+            "update_customer" => self.update_customer(path_value("external_customer_id"), body),
+            "get_customer_balance" => self.balances(path_value("customer_external_id")),
+            "price_fix" => self.price_fix(body, now),
+            "buy" => self.buy(body, now),
+            "sell" => self.sell(body, now),
+            "get_order" => self.order(path_value("external_order_id"), "path.external_order_id"),
+            "find_order" => self.find_order(body),
+            _ => return None,
+        })
+    }
+
+    pub fn create_customer(&mut self, body: &Value) -> Result<Value, Refusal> {
+        let id = text(body, "external_id");
+        if self.customers.contains_key(id) {
+            return refuse("body.external_id", "a customer with this external_id already exists");
+        }
+        if self.customers.len() >= MAX_CUSTOMERS {
+            return refuse(
+                "body.external_id",
+                format!("the sandbox holds at most {MAX_CUSTOMERS} customers"),
+            );
+        }
+        let mut profile = Map::new();
+        profile.insert("external_id".into(), Value::from(id));
+        // The response requires these as strings; a field not sent reads back empty.
+        for field in ["firstname", "email", "phone"] {
+            profile.insert(field.into(), Value::from(""));
+        }
+        merge_profile(&mut profile, body);
+        let customer = Customer { profile, wallets: Wallets::new() };
+        let data = customer.profile.clone();
+        self.customers.insert(id.to_string(), customer);
+        Ok(Value::Object(data))
+    }
+
+    fn customer(&self, id: &str, field: &str) -> Result<&Customer, Refusal> {
+        match self.customers.get(id) {
+            Some(customer) => Ok(customer),
+            None => refuse(field, "no customer has this external id; create it first"),
+        }
+    }
+
+    pub fn get_customer(&self, id: &str) -> Result<Value, Refusal> {
+        let customer = self.customer(id, "path.external_customer_id")?;
+        let mut data = customer.profile.clone();
+        let wallets = self.wallet_rows(&customer.wallets).into_iter().map(|row| {
+            json!({
+                "customer_name": customer.profile.get("fullname").cloned().unwrap_or_default(),
+                "name": row.name,
+                "type": "regular",
+                "company_id": COMPANY_ID,
+                "company_name": COMPANY_NAME,
+                "currency_id": row.currency_id,
+                "currency_symbol": row.symbol,
+                "currency_code": row.code,
+                "is_cash": row.is_cash,
+                "balance": number(row.balance),
+                "blocked": 0,
+                "real_balance": number(row.balance),
+            })
+        });
+        data.insert("wallets".into(), Value::Array(wallets.collect()));
+        Ok(Value::Object(data))
+    }
+
+    pub fn update_customer(&mut self, id: &str, body: &Value) -> Result<Value, Refusal> {
+        // The path names the customer; an `external_id` in the body (the docs' own
+        // example sends another one) changes nothing.
+        self.customer(id, "path.external_customer_id")?;
+        let customer = self.customers.get_mut(id).expect("checked above");
+        merge_profile(&mut customer.profile, body);
+        Ok(Value::Object(customer.profile.clone()))
+    }
+
+    pub fn balances(&self, id: &str) -> Result<Value, Refusal> {
+        let customer = self.customer(id, "path.customer_external_id")?;
+        let rows = self.wallet_rows(&customer.wallets).into_iter().map(|row| {
+            json!({
+                "customer_external_id": id,
+                "name": row.name,
+                "currency_id": row.currency_id,
+                "currency_symbol": row.symbol,
+                "currency_code": row.code,
+                "is_cash": row.is_cash,
+                "balance": number(row.balance),
+                "blocked": 0,
+                "real_balance": number(row.balance),
+                "soft_blocked_amount": 0,
+                "stats": {},
+                "prices": {},
+            })
+        });
+        Ok(Value::Array(rows.collect()))
+    }
+
+    /// Sets one wallet's balance (for tests that need a customer who already holds metal).
+    pub fn set_balance(&mut self, holder: Holder<'_>, code: &str, amount: Decimal) -> Result<(), Refusal> {
+        let Some(currency_id) = self.wallet_currency(code) else {
+            return refuse("currency_code", format!("the sandbox has no wallet {code}"));
+        };
+        if amount.is_sign_negative() {
+            return refuse("amount", "a balance cannot be negative");
+        }
+        let wallets = match holder {
+            Holder::Partner => &mut self.partner,
+            Holder::Customer(id) => match self.customers.get_mut(id) {
+                Some(customer) => &mut customer.wallets,
+                None => return refuse("external_id", "no customer has this external id; create it first"),
+            },
+        };
+        wallets.insert(currency_id, amount);
+        Ok(())
+    }
+
+    pub fn price_fix(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
+        let customer = body.get("customer_external_id").and_then(Value::as_str);
+        if let Some(id) = customer {
+            self.customer(id, "body.customer_external_id")?;
+        }
+        if body.get("currency").and_then(Value::as_str).is_some_and(|c| c != CASH) {
+            return refuse("body.currency", format!("the sandbox prices in {CASH} only"));
+        }
+        let total = match body.get("total") {
+            None | Some(Value::Null) => None,
+            Some(value) => match decimal(value) {
+                Some(total) if total > Decimal::ZERO => Some(total),
+                _ => return refuse("body.total", "a total must be a positive amount"),
+            },
+        };
+        self.fixes.retain(|_, fix| fix.expires > now);
+        if self.fixes.len() >= MAX_LIVE_FIXES {
+            return refuse("body", format!("the sandbox holds at most {MAX_LIVE_FIXES} live price fixes"));
+        }
+        let prices = self.feed.step().to_vec();
+        let token = self.token();
+        let expires = now.checked_add(self.genesis.token_ttl).unwrap_or(now);
+        let rows: Vec<Value> = prices
+            .iter()
+            .map(|p| {
+                let buy_amount = total.map(|total| {
+                    number((total / p.buy).round_dp_with_strategy(AMOUNT_PLACES, RoundingStrategy::ToZero))
+                });
+                json!({
+                    "currency_id": p.currency_id,
+                    "product_id": p.product_id,
+                    "spot_price": number(p.spot),
+                    "buy_price": number(p.buy),
+                    "sell_price": number(p.sell),
+                    "buy_amount": buy_amount,
+                    "sku": p.sku,
+                })
+            })
+            .collect();
+        self.fixes.insert(token.clone(), Fix { customer: customer.map(String::from), prices, expires });
+        Ok(json!({
+            "token": token,
+            "total": total.map(number),
+            "expires_at": DateTime::<Utc>::from(expires).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            "expire_ttl": self.genesis.token_ttl.as_secs(),
+            "is_total_price": total.is_some(),
+            "prices": rows,
+            "currency": CASH,
+        }))
+    }
+
+    fn live_fix(&self, token: Option<&str>, now: SystemTime) -> Result<&Fix, Refusal> {
+        let Some(token) = token else {
+            return refuse("body.price_token", "a trade needs the token of a live price fix");
+        };
+        match self.fixes.get(token) {
+            None => refuse("body.price_token", "no price fix has this token"),
+            Some(fix) if fix.expires <= now => refuse("body.price_token", "the price token has expired"),
+            Some(fix) => Ok(fix),
+        }
+    }
+
+    pub fn buy(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
+        let fix = self.live_fix(body.get("price_token").and_then(Value::as_str), now)?;
+        let customer = text(body.get("customer").unwrap_or(&Value::Null), "external_id");
+        self.customer(customer, "body.customer.external_id")?;
+        if fix.customer.as_deref().is_some_and(|fixed_for| fixed_for != customer) {
+            return refuse("body.price_token", "the price token was fixed for another customer");
+        }
+        let lines = self.lines(body, fix, Side::Buy)?;
+        let holder = Holder::Customer(customer);
+        Ok(self.place(body, holder, lines, Side::Buy, now))
+    }
+
+    pub fn sell(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
+        let fix = self.live_fix(body.get("price_token").and_then(Value::as_str), now)?;
+        let seller = fix.customer.clone();
+        let lines = self.lines(body, fix, Side::Sell)?;
+        let holder = match &seller {
+            Some(id) => Holder::Customer(id),
+            None => Holder::Partner,
+        };
+        // All lines are checked before any moves, so a refused sell changes nothing.
+        let wallets = self.wallets(holder);
+        let mut selling: BTreeMap<i64, Decimal> = BTreeMap::new();
+        for line in &lines {
+            let total = selling.entry(line.product.currency_id).or_default();
+            *total += line.amount;
+            let held = wallets.get(&line.product.currency_id).copied().unwrap_or_default();
+            if *total > held {
+                return refuse(
+                    &format!("body.items.{}.amount", line.index),
+                    format!("cannot sell more {} than is held ({})", line.product.sku, held.normalize()),
+                );
+            }
+        }
+        Ok(self.place(body, holder, lines, Side::Sell, now))
+    }
+
+    /// The order lines of a trade, each priced by the fix; refuses before anything moves.
+    fn lines(&self, body: &Value, fix: &Fix, side: Side) -> Result<Vec<Line>, Refusal> {
+        if body.get("currency_code").and_then(Value::as_str).is_some_and(|c| c != CASH) {
+            return refuse("body.currency_code", format!("the sandbox trades in {CASH} only"));
+        }
+        if let Some(id) = body.get("external_id").and_then(Value::as_str)
+            && self.index.contains_key(id)
+        {
+            return refuse("body.external_id", "an order with this external_id already exists");
+        }
+        let items = body.get("items").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+        if items.is_empty() || items.len() > MAX_ITEMS {
+            return refuse("body.items", format!("a trade has 1 to {MAX_ITEMS} items"));
+        }
+        if self.orders.len() + items.len() > MAX_ORDERS {
+            return refuse("body.items", format!("the sandbox holds at most {MAX_ORDERS} orders"));
+        }
+        let mut lines = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let at = |field: &str| format!("body.items.{index}.{field}");
+            let sku = item.get("sku").and_then(Value::as_str);
+            let product_id = item.get("product_id").and_then(Value::as_i64);
+            let product =
+                fix.prices.iter().find(|p| Some(p.sku.as_str()) == sku || Some(p.product_id) == product_id);
+            let Some(product) = product else {
+                return refuse(
+                    &at("sku"),
+                    "the price fix has no such product (give a sku or product_id it lists)",
+                );
+            };
+            let amount = match item.get("amount").and_then(decimal) {
+                Some(amount) if amount > Decimal::ZERO && amount.normalize().scale() <= AMOUNT_PLACES => {
+                    amount
+                }
+                _ => {
+                    return refuse(
+                        &at("amount"),
+                        format!("an amount is positive, with at most {AMOUNT_PLACES} decimals"),
+                    );
+                }
+            };
+            let unit = match side {
+                Side::Buy => product.buy,
+                Side::Sell => product.sell,
+            };
+            let Some(total) = unit.checked_mul(amount) else {
+                return refuse(&at("amount"), "the amount is too large to price");
+            };
+            let total = total.round_dp_with_strategy(MONEY_PLACES, RoundingStrategy::MidpointAwayFromZero);
+            lines.push(Line { index, product: product.clone(), amount, unit, total });
+        }
+        Ok(lines)
+    }
+
+    /// Moves the metal and cash of checked lines and keeps one order per line.
+    fn place(
+        &mut self,
+        body: &Value,
+        holder: Holder<'_>,
+        lines: Vec<Line>,
+        side: Side,
+        now: SystemTime,
+    ) -> Value {
+        let order_at = DateTime::<Utc>::from(now).format("%d-%m-%Y %H:%M").to_string();
+        let customer = match holder {
+            Holder::Customer(id) => self.customers.get(id).map(|c| Value::Object(c.profile.clone())),
+            Holder::Partner => None,
+        };
+        let (mut codes, mut guids, mut orders) = (Vec::new(), Vec::new(), Vec::new());
+        let mut sum = Decimal::ZERO;
+        for line in lines {
+            let wallets = self.wallets_mut(holder);
+            let metal = wallets.entry(line.product.currency_id).or_default();
+            let cash_credit = match side {
+                Side::Buy => {
+                    *metal += line.amount;
+                    Decimal::ZERO
+                }
+                Side::Sell => {
+                    *metal -= line.amount;
+                    line.total
+                }
+            };
+            *wallets.entry(CASH_CURRENCY_ID).or_default() += cash_credit;
+            sum += line.total;
+            let (guid, code) = (self.guid(), self.order_code());
+            let mut order = json!({
+                "guid": guid,
+                "order_code": code,
+                "external_id": body.get("external_id").cloned().unwrap_or(Value::Null),
+                "channel": "partner",
+                "type": side.name(),
+                "tx_type": side.tx_type(),
+                "price_token": body.get("price_token").cloned().unwrap_or(Value::Null),
+                "price": number(line.total),
+                "tax": 0,
+                "total": number(line.total),
+                "currency_code": CASH,
+                "status_name": "Completed",
+                "order_at": order_at,
+                "items": [{
+                    "product_id": line.product.product_id,
+                    "sku": line.product.sku,
+                    "product_name": format!("{} - Digital storage", metal_name(&line.product.sku)),
+                    "spot_price": number(line.product.spot),
+                    "price": number(line.unit),
+                    "tax_rate": 0,
+                    "tax": 0,
+                    "amount": number(line.amount),
+                    "total": number(line.total),
+                }],
+            });
+            if let Some(customer) = &customer {
+                order["customer"] = customer.clone();
+            }
+            codes.push(Value::from(code));
+            guids.push(Value::from(guid));
+            orders.push(order.clone());
+            self.keep_order(order);
+        }
+        json!({
+            "order_code": codes,
+            "guid": guids,
+            "price": number(sum),
+            "tax": 0,
+            "total": number(sum),
+            "order_at": order_at,
+            "orders": orders,
+        })
+    }
+
+    pub fn order(&self, id: &str, field: &str) -> Result<Value, Refusal> {
+        match self.index.get(id) {
+            Some(&at) => Ok(self.orders[at].clone()),
+            None => refuse(field, "no order has this id"),
+        }
+    }
+
+    pub fn find_order(&self, body: &Value) -> Result<Value, Refusal> {
+        for field in ["guid", "order_code", "external_id"] {
+            if let Some(id) = body.get(field).and_then(Value::as_str) {
+                return self.order(id, &format!("body.{field}"));
+            }
+        }
+        refuse("body", "give the order's guid, order_code or external_id")
+    }
+
+    fn keep_order(&mut self, order: Value) {
+        let at = self.orders.len();
+        for field in ["guid", "order_code", "external_id"] {
+            if let Some(id) = order.get(field).and_then(Value::as_str) {
+                self.index.entry(id.to_string()).or_insert(at);
+            }
+        }
+        self.orders.push(order);
+    }
+
+    fn wallets(&self, holder: Holder<'_>) -> &Wallets {
+        static NONE: Wallets = Wallets::new();
+        match holder {
+            Holder::Partner => &self.partner,
+            Holder::Customer(id) => self.customers.get(id).map_or(&NONE, |c| &c.wallets),
+        }
+    }
+
+    fn wallets_mut(&mut self, holder: Holder<'_>) -> &mut Wallets {
+        match holder {
+            Holder::Customer(id) if self.customers.contains_key(id) => {
+                &mut self.customers.get_mut(id).expect("checked").wallets
+            }
+            _ => &mut self.partner,
+        }
+    }
+
+    /// One row per recorded metal product, then cash, each with its balance.
+    fn wallet_rows(&self, wallets: &Wallets) -> Vec<WalletRow> {
+        let balance = |id: &i64| wallets.get(id).copied().unwrap_or_default();
+        let metals = self.feed.recorded().iter().map(|p| WalletRow {
+            name: format!("{} Wallet", metal_name(&p.sku)),
+            code: wallet_code(&p.sku),
+            symbol: "",
+            currency_id: p.currency_id,
+            is_cash: false,
+            balance: balance(&p.currency_id),
+        });
+        let cash = WalletRow {
+            name: "Cash Wallet".into(),
+            code: CASH.into(),
+            symbol: "£",
+            currency_id: CASH_CURRENCY_ID,
+            is_cash: true,
+            balance: balance(&CASH_CURRENCY_ID),
+        };
+        metals.chain(std::iter::once(cash)).collect()
+    }
+
+    fn wallet_currency(&self, code: &str) -> Option<i64> {
+        if code == CASH {
+            return Some(CASH_CURRENCY_ID);
+        }
+        self.feed.recorded().iter().find(|p| wallet_code(&p.sku) == code).map(|p| p.currency_id)
+    }
+
+    fn token(&mut self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..32).map(|_| ALPHABET[(self.feed.next_u64() % ALPHABET.len() as u64) as usize] as char).collect()
+    }
+
+    /// An uppercase UUID-shaped id, as the recorded orders' guids are.
+    fn guid(&mut self) -> String {
+        let (high, low) = (self.feed.next_u64(), self.feed.next_u64());
+        let hex = format!("{high:016X}{low:016X}");
+        format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    }
+
+    /// Eight uppercase letters and digits, as the recorded order codes are.
+    fn order_code(&mut self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        loop {
+            let code: String = (0..8)
+                .map(|_| ALPHABET[(self.feed.next_u64() % ALPHABET.len() as u64) as usize] as char)
+                .collect();
+            if !self.index.contains_key(&code) {
+                return code;
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Buy,
+    Sell,
+}
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Buy => "Buy",
+            Side::Sell => "Sell",
+        }
+    }
+
+    /// The recorded buys say `oneoffpurchase`; no recording shows a sell's.
+    fn tx_type(self) -> &'static str {
+        match self {
+            Side::Buy => "oneoffpurchase",
+            Side::Sell => "sell",
+        }
+    }
+}
+
+struct Line {
+    index: usize,
+    product: Product,
+    amount: Decimal,
+    unit: Decimal,
+    total: Decimal,
+}
+
+struct WalletRow {
+    name: String,
+    code: String,
+    symbol: &'static str,
+    currency_id: i64,
+    is_cash: bool,
+    balance: Decimal,
+}
+
+/// The metal a SKU names: the recordings show GAU as gold and GAG as silver; GPT and
+/// GPD are read as platinum and palladium; others keep their SKU.
+fn metal_name(sku: &str) -> String {
+    match sku {
+        "GAU" => "Gold".into(),
+        "GAG" => "Silver".into(),
+        "GPT" => "Platinum".into(),
+        "GPD" => "Palladium".into(),
+        other => other.into(),
+    }
+}
+
+/// A metal wallet's currency code: `M` and the SKU without its first letter (GAU →
+/// MAU and GAG → MAG, as recorded).
+fn wallet_code(sku: &str) -> String {
+    format!("M{}", sku.get(1..).unwrap_or(""))
+}
+
+fn text<'v>(value: &'v Value, field: &str) -> &'v str {
+    value.get(field).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Copies the profile fields a request sends; the phone is kept without spaces, as
+/// the recorded create answers it, and the full name follows the names.
+fn merge_profile(profile: &mut Map<String, Value>, body: &Value) {
+    for field in PROFILE {
+        if let Some(value) = body.get(field) {
+            let value = match (field, value) {
+                ("phone", Value::String(phone)) => Value::from(phone.replace(' ', "")),
+                _ => value.clone(),
+            };
+            profile.insert(field.into(), value);
+        }
+    }
+    let names: Vec<&str> = ["firstname", "middlename", "lastname"]
+        .iter()
+        .filter_map(|field| profile.get(*field)?.as_str())
+        .filter(|name| !name.is_empty())
+        .collect();
+    profile.insert("fullname".into(), Value::from(names.join(" ")));
+}
+
+impl Genesis {
+    /// The products of the first recorded price fix, and the customers and orders the
+    /// recordings show, so that their ids answer. A recorded order that does not say
+    /// its type or currency (Get Order's examples) is taken as a buy in GBP, as Find
+    /// Order must say both.
+    pub fn recorded(seed: u64, token_ttl: Duration, recorded: impl Fn(&str) -> Vec<Value>) -> Genesis {
+        let products =
+            recorded("price_fix").iter().map(super::feed::recorded_products).find(|p| !p.is_empty());
+        let mut customers = Vec::new();
+        let profile = |data: &Value| data.as_object().cloned().filter(|c| c.contains_key("external_id"));
+        for data in recorded("get_customer").iter().chain(&recorded("create_customer")) {
+            let Some(mut customer) = profile(data) else { continue };
+            let wallets = customer.remove("wallets").and_then(|w| w.as_array().cloned()).unwrap_or_default();
+            let balances = wallets
+                .iter()
+                .filter_map(|w| Some((w.get("currency_id")?.as_i64()?, decimal(w.get("balance")?)?)))
+                .collect();
+            customers.push((customer, balances));
+        }
+        let mut orders = Vec::new();
+        for mut order in recorded("get_order").into_iter().chain(recorded("find_order")) {
+            if let Some(customer) = order.get("customer").and_then(profile) {
+                customers.push((customer, Vec::new()));
+            }
+            if let Some(order) = order.as_object_mut() {
+                order.entry("type").or_insert_with(|| Value::from(Side::Buy.name()));
+                order.entry("currency_code").or_insert_with(|| Value::from(CASH));
+                orders.push(Value::Object(order.clone()));
+            }
+        }
+        Genesis { seed, token_ttl, products: products.unwrap_or_default(), customers, orders }
+    }
+}
