@@ -1,0 +1,232 @@
+//! The sandbox as a simulation, driven through the generated client: a customer buys
+//! and sells gold with a price token, the wallets and orders add up to the decimal,
+//! and the rules' refusals come back as the spec's 422. Time moves only when the
+//! test moves the sandbox's clock.
+
+use minted_connect::prelude::*;
+use minted_connect::{Client, Error, IntoData, types};
+use minted_spec::sandbox::{self, Clock, Decimal, Holder, Running, Sandbox};
+use std::collections::HashSet;
+use std::time::Duration;
+
+const CUSTOMER: &str = "QS-TRADER";
+
+async fn sandbox(seed: u64) -> (Running, Client) {
+    let running = Sandbox::default()
+        .seed(seed)
+        .clock(Clock::fixed())
+        .check_answers()
+        .log(|_| {})
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .base_url(running.url())
+        .credentials(sandbox::USERNAME, sandbox::PASSWORD)
+        .build()
+        .unwrap();
+    (running, client)
+}
+
+fn order_customer(id: &str) -> types::builder::OrderCustomer {
+    types::OrderCustomer::builder()
+        .external_id(id)
+        .firstname("Ada")
+        .lastname("Lovelace")
+        .email("customer@example.com")
+        .phone("+440000000000")
+        .identity_number("00000000000")
+}
+
+async fn fix(client: &Client, customer: Option<&str>) -> types::PriceFix {
+    let body =
+        types::PriceFixRequest::builder().type_("digital").customer_external_id(customer.map(String::from));
+    client.price_fix().body(body).send().await.into_data().unwrap()
+}
+
+fn buy(token: &str, order: &str, customer: &str, grams: Decimal) -> types::builder::BuyRequest {
+    types::BuyRequest::builder()
+        .price_token(Some(token.to_string()))
+        .external_id(Some(order.to_string()))
+        .customer(order_customer(customer))
+        .items(vec![types::BuyItem { sku: Some("GAU".into()), product_id: None, amount: Some(grams) }])
+}
+
+fn sell(token: &str, order: &str, grams: Decimal) -> types::builder::SellRequest {
+    types::SellRequest::builder()
+        .price_token(token)
+        .external_id(order)
+        .items(vec![types::SellItem { sku: "GAU".into(), amount: grams }])
+}
+
+async fn balance(client: &Client, customer: &str, code: &str) -> Decimal {
+    let balances =
+        client.get_customer_balance().customer_external_id(customer).send().await.into_data().unwrap();
+    balances.iter().find(|b| b.currency_code == code).map(|b| b.balance).unwrap()
+}
+
+/// The rule a 422 names, and the field it names.
+#[track_caller]
+fn refusal(error: progenitor_client::Error<()>) -> (String, Vec<String>) {
+    match Error::from(error) {
+        Error::Api { status: 422, message, field_errors, .. } => {
+            (message, field_errors.into_keys().collect())
+        }
+        other => panic!("not a 422: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn create_buy_sell_and_read_back_with_every_number_checked() {
+    let (running, client) = sandbox(7).await;
+    let created = client
+        .create_customer()
+        .body(
+            types::CreateCustomerRequest::builder()
+                .external_id(CUSTOMER)
+                .firstname(Some("Ada".parse().unwrap()))
+                .lastname(Some("Lovelace".parse().unwrap()))
+                .email(Some("customer@example.com".to_string())),
+        )
+        .send()
+        .await
+        .into_data()
+        .unwrap();
+    assert_eq!((created.external_id.as_str(), created.fullname.as_deref()), (CUSTOMER, Some("Ada Lovelace")));
+    let customer = client.get_customer().external_customer_id(CUSTOMER).send().await.into_data().unwrap();
+    assert_eq!(customer.firstname.as_deref(), Some("Ada"));
+    let codes: Vec<&str> = customer.wallets.iter().filter_map(|w| w.currency_code.as_deref()).collect();
+    assert!(codes.contains(&"MAU") && codes.contains(&"MAG") && codes.contains(&"GBP"), "{codes:?}");
+    assert!(customer.wallets.iter().all(|w| w.balance == Some(Decimal::ZERO)));
+
+    let fixed = fix(&client, Some(CUSTOMER)).await;
+    assert_eq!(fixed.expire_ttl, 240);
+    let gold = fixed.prices.iter().find(|p| p.sku.as_deref() == Some("GAU")).unwrap();
+    let (buy_price, sell_price) = (gold.buy_price.unwrap(), gold.sell_price.unwrap());
+
+    let two = Decimal::from(2);
+    let bought =
+        client.buy().body(buy(&fixed.token, "T-BUY", CUSTOMER, two)).send().await.into_data().unwrap();
+    assert_eq!(bought.total.round_dp(4), (buy_price * two).round_dp(4));
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, two);
+
+    let half = Decimal::new(5, 1);
+    let sold = client.sell().body(sell(&fixed.token, "T-SELL", half)).send().await.into_data().unwrap();
+    assert_eq!(sold.total.round_dp(4), (sell_price * half).round_dp(2));
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::new(15, 1));
+    assert_eq!(balance(&client, CUSTOMER, "GBP").await, sold.total, "a sell's proceeds go to cash");
+
+    let order = client.get_order().external_order_id("T-BUY").send().await.into_data().unwrap();
+    assert_eq!(order.total.unwrap().round_dp(4), (buy_price * two).round_dp(4));
+    assert_eq!(order.items[0].amount, Some(two));
+    assert_eq!(order.customer.as_ref().map(|c| c.external_id.as_str()), Some(CUSTOMER));
+    let found = client
+        .find_order()
+        .body(types::FindOrderRequest::builder().order_code(Some(sold.order_code[0].clone())))
+        .send()
+        .await
+        .into_data()
+        .unwrap();
+    assert_eq!(found.type_, types::OrderType::Sell);
+
+    // Refusals, each naming its rule and field; none of them moves a wallet.
+    let oversell = client.sell().body(sell(&fixed.token, "T-OVER", two)).send().await.unwrap_err();
+    let (message, fields) = refusal(oversell);
+    assert!(message.starts_with("cannot sell more GAU than is held (1.5)"), "{message}");
+    assert_eq!(fields, ["body.items.0.amount"]);
+    let stranger = client.buy().body(buy(&fixed.token, "T-WHO", "NOBODY", two)).send().await.unwrap_err();
+    assert_eq!(refusal(stranger).1, ["body.customer.external_id"]);
+    let unknown = client.sell().body(sell("not-a-token", "T-UNKNOWN", half)).send().await.unwrap_err();
+    assert_eq!(refusal(unknown).0, "no price fix has this token");
+    running.clock().advance(Duration::from_secs(240));
+    let late = client.buy().body(buy(&fixed.token, "T-LATE", CUSTOMER, two)).send().await.unwrap_err();
+    assert_eq!(refusal(late), ("the price token has expired".into(), vec!["body.price_token".into()]));
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::new(15, 1));
+
+    assert_eq!(running.answer_findings(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn the_same_seed_quotes_the_same_prices_and_reset_forgets() {
+    let quotes =
+        |fixed: types::PriceFix| fixed.prices.into_iter().map(|p| (p.sku, p.buy_price)).collect::<Vec<_>>();
+    let (first, first_client) = sandbox(42).await;
+    let (_second, second_client) = sandbox(42).await;
+    let (a, b) = (fix(&first_client, None).await, fix(&second_client, None).await);
+    assert_eq!(a.token, b.token);
+    assert_eq!(quotes(a.clone()), quotes(b));
+    let (_other, other_client) = sandbox(43).await;
+    assert_ne!(quotes(fix(&other_client, None).await), quotes(a.clone()));
+
+    first.create_customer(&serde_json::json!({"external_id": "SEEDED"})).unwrap();
+    first.set_balance(Holder::Customer("SEEDED"), "MAU", Decimal::from(3)).unwrap();
+    assert_eq!(balance(&first_client, "SEEDED", "MAU").await, Decimal::from(3));
+    first.reset();
+    let gone = first_client.get_customer_balance().customer_external_id("SEEDED").send().await.unwrap_err();
+    assert_eq!(refusal(gone).1, ["path.customer_external_id"]);
+    assert_eq!(quotes(fix(&first_client, None).await), quotes(a), "the feed starts again at its seed");
+}
+
+/// A token fixed for no customer trades the partner's own holdings.
+#[tokio::test]
+async fn a_token_without_a_customer_sells_the_partners_holdings() {
+    let (running, client) = sandbox(1).await;
+    let fixed = fix(&client, None).await;
+    let refused = client.sell().body(sell(&fixed.token, "P-1", Decimal::ONE)).send().await.unwrap_err();
+    assert!(refusal(refused).0.starts_with("cannot sell more GAU than is held (0)"));
+    running.set_balance(Holder::Partner, "MAU", Decimal::from(5)).unwrap();
+    client.sell().body(sell(&fixed.token, "P-2", Decimal::ONE)).send().await.into_data().unwrap();
+}
+
+/// 200 trades at once for one customer: the wallet ends at exactly the start plus the
+/// accepted buys minus the accepted sells, cash at the accepted sells' totals, and
+/// every order has its own code and guid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_buys_and_sells_lose_no_update() {
+    let (running, client) = sandbox(3).await;
+    running.create_customer(&serde_json::json!({"external_id": CUSTOMER})).unwrap();
+    let start = Decimal::from(10);
+    running.set_balance(Holder::Customer(CUSTOMER), "MAU", start).unwrap();
+    let token = fix(&client, Some(CUSTOMER)).await.token;
+
+    let mut trades = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let (client, token) = (client.clone(), token.clone());
+        trades.spawn(async move {
+            let order = format!("C-{i}");
+            // Sells outweigh buys, so that some are refused for want of metal.
+            if i % 2 == 0 {
+                let grams = Decimal::new(5, 1);
+                let data = client.buy().body(buy(&token, &order, CUSTOMER, grams)).send().await.into_data();
+                data.map(|d| (grams, d.total, d.order_code, d.guid)).map_err(|e| e.to_string())
+            } else {
+                let grams = Decimal::new(-7, 1);
+                let data = client.sell().body(sell(&token, &order, -grams)).send().await.into_data();
+                data.map(|d| (grams, d.total, d.order_code, d.guid)).map_err(|e| e.to_string())
+            }
+        });
+    }
+    let (mut metal, mut cash, mut refused) = (start, Decimal::ZERO, 0);
+    let (mut codes, mut guids) = (HashSet::new(), HashSet::new());
+    while let Some(result) = trades.join_next().await {
+        match result.unwrap() {
+            Ok((grams, total, order_codes, order_guids)) => {
+                metal += grams;
+                if grams.is_sign_negative() {
+                    cash += total;
+                }
+                assert!(order_codes.into_iter().all(|code| codes.insert(code)), "an order code repeats");
+                assert!(order_guids.into_iter().all(|guid| guids.insert(guid)), "a guid repeats");
+            }
+            Err(error) => {
+                assert!(error.contains("cannot sell more GAU than is held"), "{error}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(codes.len() + refused, 200);
+    assert!(refused > 0 && refused < 100, "some sells are refused, not all: {refused}");
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, metal);
+    assert_eq!(balance(&client, CUSTOMER, "GBP").await, cash);
+    assert_eq!(running.answer_findings(), Vec::<String>::new());
+}
