@@ -8,7 +8,7 @@
 
 use minted_connect::prelude::*;
 use minted_connect::sandbox::{self, Sandbox};
-use minted_connect::{Client, ClientInfo, IntoData, ResponseValue, Variable, types};
+use minted_connect::{Client, ClientInfo, IntoData, Variable, types};
 use rust_decimal::Decimal;
 use std::error::Error;
 use std::process::ExitCode;
@@ -32,28 +32,26 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let customer_id = format!("QS{unique}");
 
     println!("1. Create customer {customer_id}");
-    let created = noted(
-        client
-            .create_customer()
-            .body(
-                types::CreateCustomerRequest::builder()
-                    .external_id(customer_id.as_str())
-                    .firstname(Some("Ada".parse()?))
-                    .lastname(Some("Lovelace".parse()?))
-                    .email(Some("customer@example.com".to_string())),
-            )
-            .send()
-            .await,
-    )
-    .into_data()?;
+    let created = client
+        .create_customer()
+        .body(
+            types::CreateCustomerRequest::builder()
+                .external_id(customer_id.as_str())
+                .firstname(Some("Ada".parse()?))
+                .lastname(Some("Lovelace".parse()?))
+                .email(Some("customer@example.com".to_string())),
+        )
+        .send()
+        .await
+        .into_data()?;
     println!("   created {} ({})", created.fullname.as_deref().unwrap_or("-"), created.external_id);
 
     println!("2. Read it back with its wallets");
     let customer =
-        noted(client.get_customer().external_customer_id(customer_id.as_str()).send().await).into_data()?;
+        client.get_customer().external_customer_id(customer_id.as_str()).send().await.into_data()?;
     for wallet in &customer.wallets {
         println!(
-            "   {:<14} {:>10} {}",
+            "   {:<18} {:>8} {}",
             wallet.name.as_deref().unwrap_or("-"),
             wallet.balance.unwrap_or_default(),
             wallet.currency_code.as_deref().unwrap_or("")
@@ -61,19 +59,16 @@ async fn run() -> Result<(), Box<dyn Error>> {
     }
 
     println!("3. Fix prices");
-    let fix = noted(
-        client
-            .price_fix()
-            .body(
-                types::PriceFixRequest::builder()
-                    .type_("digital")
-                    .customer_external_id(Some(customer_id.clone())),
-            )
-            .send()
-            .await,
-    )
-    .into_data()?;
-    // The recorded `expires_at` lies in the past; the TTL counts from the response.
+    let fix = client
+        .price_fix()
+        .body(
+            types::PriceFixRequest::builder()
+                .type_("digital")
+                .customer_external_id(Some(customer_id.clone())),
+        )
+        .send()
+        .await
+        .into_data()?;
     let token = PriceToken { token: fix.token.clone(), until: Instant::now() + secs(fix.expire_ttl) };
     let gold = fix.prices.iter().find(|p| p.sku.as_deref() == Some("GAU")).ok_or("no gold (GAU) price")?;
     let (buy_price, sell_price) = (gold.buy_price.unwrap_or_default(), gold.sell_price.unwrap_or_default());
@@ -82,63 +77,89 @@ async fn run() -> Result<(), Box<dyn Error>> {
         fix.currency, fix.expire_ttl
     );
 
-    println!("4. Buy gold (amount 2) with the price token");
+    let bought_grams = Decimal::from(2);
+    println!("4. Buy {bought_grams} g of gold with the price token");
     let order_id = format!("QS{unique}-BUY");
-    let bought = noted(
-        client
-            .buy()
-            .body(
-                types::BuyRequest::builder()
-                    .price_token(Some(token.fresh()?.to_string()))
-                    .external_id(Some(order_id.clone()))
-                    .customer(
-                        types::OrderCustomer::builder()
-                            .external_id(customer_id.as_str())
-                            .firstname("Ada")
-                            .lastname("Lovelace")
-                            .email("customer@example.com")
-                            .phone("+440000000000")
-                            .identity_number("00000000000"),
-                    )
-                    .items(vec![types::BuyItem {
-                        product_id: gold.product_id,
-                        amount: Some(Decimal::from(2)),
-                        sku: None,
-                    }]),
-            )
-            .send()
-            .await,
-    )
-    .into_data()?;
-    println!("   order {}: total {}", bought.order_code.join(", "), bought.total);
+    let bought = client
+        .buy()
+        .body(
+            types::BuyRequest::builder()
+                .price_token(Some(token.fresh()?.to_string()))
+                .external_id(Some(order_id.clone()))
+                .customer(
+                    types::OrderCustomer::builder()
+                        .external_id(customer_id.as_str())
+                        .firstname("Ada")
+                        .lastname("Lovelace")
+                        .email("customer@example.com")
+                        .phone("+440000000000")
+                        .identity_number("00000000000"),
+                )
+                .items(vec![types::BuyItem {
+                    product_id: gold.product_id,
+                    amount: Some(bought_grams),
+                    sku: None,
+                }]),
+        )
+        .send()
+        .await
+        .into_data()?;
+    println!(
+        "   order {}: {bought_grams} g x {buy_price} = {} {}",
+        bought.order_code.join(", "),
+        bought.total,
+        fix.currency
+    );
+    println!("   wallets: {}", balances(&client, &customer_id).await?);
 
-    println!("5. Sell some back (amount 0.5)");
-    let sold = noted(
-        client
-            .sell()
-            .body(
-                types::SellRequest::builder()
-                    .price_token(token.fresh()?)
-                    .external_id(format!("QS{unique}-SELL"))
-                    .items(vec![types::SellItem { sku: "GAU".into(), amount: Decimal::new(5, 1) }]),
-            )
-            .send()
-            .await,
-    )
-    .into_data()?;
-    println!("   order {}: total {}", sold.order_code.join(", "), sold.total);
+    let sold_grams = Decimal::new(5, 1);
+    println!("5. Sell {sold_grams} g back");
+    let sold = client
+        .sell()
+        .body(
+            types::SellRequest::builder()
+                .price_token(token.fresh()?)
+                .external_id(format!("QS{unique}-SELL"))
+                .items(vec![types::SellItem { sku: "GAU".into(), amount: sold_grams }]),
+        )
+        .send()
+        .await
+        .into_data()?;
+    println!(
+        "   order {}: {sold_grams} g x {sell_price} = {} {}",
+        sold.order_code.join(", "),
+        sold.total,
+        fix.currency
+    );
+    println!("   wallets: {}", balances(&client, &customer_id).await?);
 
     println!("6. Read the order {order_id}");
-    let order = noted(client.get_order().external_order_id(order_id.as_str()).send().await).into_data()?;
-    println!(
-        "   {} {}: items {}, total {} {}",
-        order.order_code,
-        order.status_name.map(|s| s.to_string()).unwrap_or_default(),
-        order.items.len(),
-        order.total.unwrap_or_default(),
-        order.currency_code.as_deref().unwrap_or("")
-    );
+    let order = client.get_order().external_order_id(order_id.as_str()).send().await.into_data()?;
+    for item in &order.items {
+        println!(
+            "   {} {}: {} g of {} at {}, total {} {}",
+            order.order_code,
+            order.status_name.map(|s| s.to_string()).unwrap_or_default(),
+            item.amount.unwrap_or_default(),
+            item.sku.as_deref().unwrap_or("-"),
+            item.price.unwrap_or_default(),
+            order.total.unwrap_or_default(),
+            order.currency_code.as_deref().unwrap_or("")
+        );
+    }
     Ok(())
+}
+
+/// The customer's non-zero balances, cash included, in one line.
+async fn balances(client: &Client, customer_id: &str) -> Result<String, Box<dyn Error>> {
+    let balances =
+        client.get_customer_balance().customer_external_id(customer_id).send().await.into_data()?;
+    let held: Vec<String> = balances
+        .iter()
+        .filter(|b| !b.balance.is_zero() || b.is_cash)
+        .map(|b| format!("{} {}", b.currency_code, b.balance))
+        .collect();
+    Ok(held.join(", "))
 }
 
 /// The client for `MINTED_BASE_URL` if it is set, else for a sandbox started here.
@@ -149,28 +170,13 @@ async fn connect() -> Result<(Client, Option<sandbox::Running>), Box<dyn Error>>
         return Ok((client, None));
     }
     let running = Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await?;
-    println!(
-        "No MINTED_BASE_URL: against the sandbox on {}, which answers from the spec's recordings",
-        running.url()
-    );
+    println!("No MINTED_BASE_URL: against the sandbox on {}, which simulates the platform", running.url());
+    println!("(seed 0; its rules, where the docs are silent, are in spec/SANDBOX.md)");
     let client = Client::builder()
         .base_url(running.url())
         .credentials(sandbox::USERNAME, sandbox::PASSWORD)
         .build()?;
     Ok((client, Some(running)))
-}
-
-/// Where the sandbox's answer came from (a header only the sandbox sends): its
-/// recordings show other customers and orders than the ones asked for.
-fn noted<T, E>(sent: Result<ResponseValue<T>, E>) -> Result<ResponseValue<T>, E> {
-    let source = sent.as_ref().ok().and_then(|r| r.headers().get("x-sandbox-source")?.to_str().ok());
-    if let Some(source) = source {
-        match source {
-            "schema" => println!("   (sandbox: the docs show no response here; shaped from the spec)"),
-            recording => println!("   (sandbox: {recording})"),
-        }
-    }
-    sent
 }
 
 struct PriceToken {

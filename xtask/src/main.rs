@@ -58,9 +58,10 @@ enum Command {
     /// this command unless --spec and --recordings are given), until Ctrl-C.
     ///
     /// Requests need HTTP Digest and are checked against the spec: an invalid one gets
-    /// a 422 listing what is wrong. Each operation is answered with the recording whose
-    /// request matches best, or, where the docs showed no response, with one shaped from
-    /// the spec's schema. One line is logged per exchange.
+    /// a 422 listing what is wrong. Customers, wallets, price fixes, trades and orders
+    /// are simulated (spec/SANDBOX.md has the rules); the other operations answer with
+    /// the recording whose request matches best, or, where the docs showed no response,
+    /// with one shaped from the spec's schema. One line is logged per exchange.
     Sandbox {
         #[arg(long, default_value = "127.0.0.1:4010")]
         addr: SocketAddr,
@@ -78,6 +79,12 @@ enum Command {
         /// A folder of recordings to answer from instead of the built-in ones.
         #[arg(long)]
         recordings: Option<PathBuf>,
+        /// Seeds the price feed, tokens and order codes: the same seed, the same numbers.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Seconds a price token stays valid.
+        #[arg(long, value_name = "SECONDS", default_value_t = sandbox::TOKEN_TTL.as_secs())]
+        token_ttl: u64,
     },
 }
 
@@ -121,7 +128,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Sandbox { addr, username, password, nonce_lifetime, spec, recordings } => {
+        Command::Sandbox { addr, username, password, nonce_lifetime, spec, recordings, seed, token_ttl } => {
             let given_password = password.is_some();
             let mut sandbox = sandbox::Sandbox::default();
             if let Some(spec) = spec {
@@ -132,7 +139,9 @@ fn main() -> ExitCode {
             }
             let sandbox = sandbox
                 .credentials(&username, password.as_deref().unwrap_or(sandbox::PASSWORD))
-                .nonce_lifetime(Duration::from_secs(nonce_lifetime));
+                .nonce_lifetime(Duration::from_secs(nonce_lifetime))
+                .seed(seed)
+                .token_ttl(Duration::from_secs(token_ttl));
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(runtime) => runtime,
                 Err(e) => {
@@ -148,12 +157,15 @@ fn main() -> ExitCode {
                         return ExitCode::FAILURE;
                     }
                 };
-                let (recorded, shaped) = running.sources();
+                let sources = running.sources();
                 let password = if given_password { "as given" } else { "sandbox" };
                 eprintln!(
-                    "sandbox on {} (username {username:?}, password {password}); \
-                     {recorded} operations answered from recordings, {shaped} shaped from the schema; Ctrl-C stops it",
-                    running.url()
+                    "sandbox on {} (username {username:?}, password {password}, seed {seed}); operations answered: \
+                     {} from its state, {} from recordings, {} shaped from the schema; Ctrl-C stops it",
+                    running.url(),
+                    sources.simulated,
+                    sources.recorded,
+                    sources.shaped,
                 );
                 let _ = tokio::signal::ctrl_c().await;
                 ExitCode::SUCCESS

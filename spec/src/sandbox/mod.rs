@@ -29,6 +29,7 @@ pub use rust_decimal::Decimal;
 pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT};
 pub use world::{
     AMOUNT_PLACES, CASH, Holder, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDERS, MONEY_PLACES, Refusal,
+    SIMULATED,
 };
 
 use crate::contract::{Contract, Spec};
@@ -192,7 +193,12 @@ impl Sandbox {
         let world = Arc::new(Mutex::new(World::new(genesis)));
         let answer_findings = self.check_answers.then(Arc::default);
         let (recorded, shaped) = answers.sources();
-        let (recorded, shaped) = (recorded.len(), shaped.len());
+        let not_simulated = |ops: Vec<&str>| ops.iter().filter(|op| !SIMULATED.contains(op)).count();
+        let sources = Sources {
+            simulated: SIMULATED.len(),
+            recorded: not_simulated(recorded),
+            shaped: not_simulated(shaped),
+        };
         let listener = TcpListener::bind(addr).await.map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let guard = digest::Guard::new(REALM, &self.username, &self.password, self.nonce_lifetime);
@@ -206,15 +212,25 @@ impl Sandbox {
             answer_findings: answer_findings.clone(),
         });
         let serving = tokio::spawn(serve(listener, state));
-        Ok(Running { addr, recorded, shaped, serving, world, clock: self.clock, answer_findings })
+        Ok(Running { addr, sources, serving, world, clock: self.clock, answer_findings })
     }
+}
+
+/// How many operations answer from each source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sources {
+    /// From the simulated state ([`SIMULATED`]).
+    pub simulated: usize,
+    /// From the recording whose request matches best.
+    pub recorded: usize,
+    /// With a body shaped from the spec's schema (the docs show no response).
+    pub shaped: usize,
 }
 
 /// A started sandbox; dropping it stops the server and its connections.
 pub struct Running {
     addr: SocketAddr,
-    recorded: usize,
-    shaped: usize,
+    sources: Sources,
     serving: JoinHandle<()>,
     world: Arc<Mutex<World>>,
     clock: Clock,
@@ -265,9 +281,9 @@ impl Running {
         self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// How many operations are answered from recordings, and how many from the schema alone.
-    pub fn sources(&self) -> (usize, usize) {
-        (self.recorded, self.shaped)
+    /// How many operations are answered from each source.
+    pub fn sources(&self) -> Sources {
+        self.sources
     }
 }
 
