@@ -1,8 +1,9 @@
 //! The sandbox under hostile input: what a careless or hostile client can make it hold
 //! is bounded, and each refusal is a status in the API's envelope.
 
-use minted_spec::sandbox::{BODY_LIMIT, Running, Sandbox};
+use minted_spec::sandbox::{BODY_LIMIT, INLINE_CHECK_LIMIT, MAX_PROFILE_BYTES, Running, Sandbox};
 use serde_json::Value;
+use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -110,4 +111,63 @@ async fn silent_and_half_sent_connections_are_closed() {
         assert!(!reply.starts_with("HTTP/1.1 2"), "{reply}");
     }
     assert!(started.elapsed() >= minted_spec::sandbox::HEADER_READ_TIMEOUT, "closed by the timeout");
+}
+
+/// `method path` with a JSON body, answered to the sandbox's Digest challenge (by the
+/// http-auth crate, as a client would), on a new connection each.
+async fn authenticated(running: &Running, method: &str, path: &str, body: &[u8]) -> String {
+    let head = |authorization: &str| {
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: sandbox\r\napi-version: 2\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{authorization}Connection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        request
+    };
+    let challenged = exchange(running, &head("")).await;
+    let challenges = challenged.lines().filter_map(|line| {
+        line.strip_prefix("www-authenticate: ").or(line.strip_prefix("WWW-Authenticate: "))
+    });
+    let mut client = http_auth::PasswordClient::builder();
+    for challenge in challenges {
+        client = client.challenges(challenge);
+    }
+    let params = http_auth::PasswordParams {
+        username: minted_spec::sandbox::USERNAME,
+        password: minted_spec::sandbox::PASSWORD,
+        uri: path,
+        method,
+        body: None,
+    };
+    let answer = client.build().unwrap().respond(&params).unwrap();
+    exchange(running, &head(&format!("Authorization: {answer}\r\n"))).await
+}
+
+/// A long body's check (and the state's rules) run on tokio's blocking pool, not on
+/// an async worker; the log line says where each request was checked.
+#[tokio::test]
+async fn a_long_body_is_checked_off_the_async_workers() {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let kept = Arc::clone(&lines);
+    let running = Sandbox::default()
+        .log(move |line| kept.lock().unwrap().push(line.into()))
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let long = serde_json::json!({"external_id": "LONG", "phone": "1".repeat(INLINE_CHECK_LIMIT * 4)});
+    let reply = authenticated(&running, "POST", "/partner/customer", long.to_string().as_bytes()).await;
+    // Stored, it would make one customer hold 64 KiB: the state's own limit refuses it.
+    assert!(reply.starts_with("HTTP/1.1 422"), "{}", &reply[..reply.len().min(300)]);
+    let message = envelope_of(&reply)["message"].as_str().unwrap().to_string();
+    assert!(message.contains(&MAX_PROFILE_BYTES.to_string()), "{}", envelope_of(&reply));
+    let short = serde_json::json!({"external_id": "SHORT"});
+    let reply = authenticated(&running, "POST", "/partner/customer", short.to_string().as_bytes()).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+
+    let lines = lines.lock().unwrap();
+    let answered: Vec<&String> = lines.iter().filter(|line| !line.contains("401")).collect();
+    assert_eq!(answered.len(), 2, "{lines:?}");
+    assert!(answered[0].contains("checked off the async workers"), "{}", answered[0]);
+    assert!(!answered[1].contains("checked off the async workers"), "{}", answered[1]);
 }

@@ -28,8 +28,8 @@ pub use clock::{Clock, MANUAL_START};
 pub use rust_decimal::Decimal;
 pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT};
 pub use world::{
-    AMOUNT_PLACES, CASH, Holder, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDERS, MONEY_PLACES, Refusal,
-    SIMULATED,
+    AMOUNT_PLACES, CASH, Holder, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDERS, MAX_PROFILE_BYTES,
+    MONEY_PLACES, Refusal, SIMULATED,
 };
 
 use crate::contract::{Contract, Spec};

@@ -24,6 +24,8 @@ pub const MAX_CUSTOMERS: usize = 10_000;
 pub const MAX_ORDERS: usize = 100_000;
 /// The most unexpired price fixes it holds.
 pub const MAX_LIVE_FIXES: usize = 10_000;
+/// The most bytes of JSON one customer's stored fields may take.
+pub const MAX_PROFILE_BYTES: usize = 4096;
 /// The most items one trade may have.
 pub const MAX_ITEMS: usize = 100;
 /// Metal amounts are grams with at most 4 decimals.
@@ -196,6 +198,7 @@ impl World {
             profile.insert(field.into(), Value::from(""));
         }
         merge_profile(&mut profile, body);
+        check_size(&profile)?;
         let customer = Customer { profile, wallets: Wallets::new() };
         let data = customer.profile.clone();
         self.customers.insert(id.to_string(), customer);
@@ -235,10 +238,13 @@ impl World {
     pub fn update_customer(&mut self, id: &str, body: &Value) -> Result<Value, Refusal> {
         // The path names the customer; an `external_id` in the body (the docs' own
         // example sends another one) changes nothing.
-        self.customer(id, "path.external_customer_id")?;
-        let customer = self.customers.get_mut(id).expect("checked above");
-        merge_profile(&mut customer.profile, body);
-        Ok(Value::Object(customer.profile.clone()))
+        let mut profile = self.customer(id, "path.external_customer_id")?.profile.clone();
+        merge_profile(&mut profile, body);
+        check_size(&profile)?;
+        if let Some(customer) = self.customers.get_mut(id) {
+            customer.profile = profile.clone();
+        }
+        Ok(Value::Object(profile))
     }
 
     pub fn balances(&self, id: &str) -> Result<Value, Refusal> {
@@ -671,6 +677,16 @@ fn text<'v>(value: &'v Value, field: &str) -> &'v str {
     value.get(field).and_then(Value::as_str).unwrap_or("")
 }
 
+fn check_size(profile: &Map<String, Value>) -> Result<(), Refusal> {
+    if Value::Object(profile.clone()).to_string().len() > MAX_PROFILE_BYTES {
+        return refuse(
+            "body",
+            format!("the sandbox keeps at most {MAX_PROFILE_BYTES} bytes of a customer's fields"),
+        );
+    }
+    Ok(())
+}
+
 /// Copies the profile fields a request sends; the phone is kept without spaces, as
 /// the recorded create answers it, and the full name follows the names.
 fn merge_profile(profile: &mut Map<String, Value>, body: &Value) {
@@ -742,5 +758,83 @@ mod tests {
             assert!(world.answer(operation, &[], None, SystemTime::UNIX_EPOCH).is_some(), "{operation}");
         }
         assert!(world.answer("list_products", &[], None, SystemTime::UNIX_EPOCH).is_none());
+    }
+
+    fn world() -> World {
+        let gold = Product {
+            sku: "GAU".into(),
+            product_id: 3000001,
+            currency_id: 1000004,
+            spot: Decimal::new(29397100, 4),
+            buy: Decimal::new(288971, 2),
+            sell: Decimal::new(285740, 2),
+        };
+        let genesis = Genesis {
+            seed: 0,
+            token_ttl: Duration::from_secs(240),
+            products: vec![gold],
+            customers: Vec::new(),
+            orders: Vec::new(),
+        };
+        let mut world = World::new(genesis);
+        world.create_customer(&json!({"external_id": "C"})).unwrap();
+        world
+    }
+
+    fn token(world: &mut World, body: Value) -> String {
+        world.price_fix(&body, SystemTime::UNIX_EPOCH).unwrap()["token"].as_str().unwrap().to_string()
+    }
+
+    fn buy_body(token: &str, order: &str, items: Value) -> Value {
+        json!({"price_token": token, "external_id": order, "customer": {"external_id": "C"}, "items": items})
+    }
+
+    #[test]
+    fn the_state_holds_at_most_its_limits() {
+        let mut world = world();
+        for i in 1..MAX_CUSTOMERS {
+            world.create_customer(&json!({"external_id": format!("C{i}")})).unwrap();
+        }
+        let refused = world.create_customer(&json!({"external_id": "ONE-TOO-MANY"})).unwrap_err();
+        assert_eq!(refused.message, format!("the sandbox holds at most {MAX_CUSTOMERS} customers"));
+        let token = token(&mut world, json!({"customer_external_id": "C"}));
+        let items: Vec<Value> = (0..=MAX_ITEMS).map(|_| json!({"sku": "GAU", "amount": 1})).collect();
+        let refused =
+            world.buy(&buy_body(&token, "O", Value::from(items)), SystemTime::UNIX_EPOCH).unwrap_err();
+        assert_eq!(refused.field, "body.items");
+    }
+
+    #[test]
+    fn amounts_are_exact_and_order_ids_are_not_reused() {
+        let mut world = world();
+        let token = token(&mut world, json!({"customer_external_id": "C"}));
+        let now = SystemTime::UNIX_EPOCH;
+        let too_precise = buy_body(&token, "O1", json!([{"sku": "GAU", "amount": 0.00001}]));
+        assert_eq!(world.buy(&too_precise, now).unwrap_err().field, "body.items.0.amount");
+        let tenth = buy_body(&token, "O1", json!([{"product_id": 3000001, "amount": 0.1}]));
+        let bought = world.buy(&tenth, now).unwrap();
+        let unit = decimal(&bought["orders"][0]["items"][0]["price"]).unwrap();
+        // 0.1 × a 2-decimal price has 3 decimals: the total is rounded to 2, half away from zero.
+        let total =
+            (unit * Decimal::new(1, 1)).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(decimal(&bought["total"]), Some(total));
+        assert_eq!(
+            world.buy(&tenth, now).unwrap_err().message,
+            "an order with this external_id already exists"
+        );
+        assert_eq!(world.get_customer("C").unwrap()["wallets"][0]["balance"], json!(0.1));
+    }
+
+    #[test]
+    fn a_fix_from_a_total_says_how_much_it_buys() {
+        let mut world = world();
+        let fixed =
+            world.price_fix(&json!({"total": 1000, "currency": "GBP"}), SystemTime::UNIX_EPOCH).unwrap();
+        assert_eq!(fixed["is_total_price"], json!(true));
+        let price = decimal(&fixed["prices"][0]["buy_price"]).unwrap();
+        let expected = (Decimal::from(1000) / price).round_dp_with_strategy(4, RoundingStrategy::ToZero);
+        assert_eq!(decimal(&fixed["prices"][0]["buy_amount"]), Some(expected));
+        let refused = world.price_fix(&json!({"currency": "TRY"}), SystemTime::UNIX_EPOCH).unwrap_err();
+        assert_eq!(refused.field, "body.currency");
     }
 }
