@@ -238,7 +238,8 @@ fn runtime() -> tokio::runtime::Runtime {
 fn main() {
     // Separate runtimes, so the servers' work runs on their own worker threads, apart
     // from the client's.
-    let (server, client) = (runtime(), runtime());
+    let server = runtime();
+    let client = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let sandbox = server.block_on(Sandbox::default().log(|_| {}).start(LOOPBACK.into())).expect("it starts");
     let (quiet, answer) = client.block_on(sequential(sandbox.addr()));
     let (status, size) = (answer.status, answer.body.len());
