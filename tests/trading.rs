@@ -167,6 +167,44 @@ async fn the_same_seed_quotes_the_same_prices_and_reset_forgets() {
     assert_eq!(quotes(fix(&first_client, None).await), quotes(a), "the feed starts again at its seed");
 }
 
+/// A delivery ships metal the customer holds and takes its charge from cash; short of
+/// either, it is refused and nothing moves. The order it makes reads back.
+#[tokio::test]
+async fn a_delivery_takes_metal_and_its_charge_and_reads_back() {
+    let (running, client) = sandbox(5).await;
+    running.create_customer(&serde_json::json!({"external_id": CUSTOMER})).unwrap();
+    running.set_balance(Holder::Customer(CUSTOMER), "MAU", Decimal::from(3)).unwrap();
+    let delivery = |grams: i64, order: &str| {
+        let address = serde_json::json!({"fullname": "Ada Lovelace", "invoice_type": "Individual", "city": "London",
+                                         "county": "Camden", "district": "Euston", "address": "1 Road"});
+        let body = serde_json::json!({
+            "customer": {"external_id": CUSTOMER, "firstname": "Ada", "lastname": "Lovelace",
+                         "phone": "+440000000000", "email": "customer@example.com"},
+            "external_id": order, "sku": "GAU", "amount": grams,
+            "address": {"billing": address.clone(), "shipping": address},
+        });
+        client.create_delivery().body(serde_json::from_value::<types::DeliveryRequest>(body).unwrap()).send()
+    };
+    let (message, _) = refusal(delivery(2, "D-1").await.unwrap_err());
+    assert_eq!(
+        message,
+        format!("the cash wallet (0) cannot pay the delivery charge ({})", sandbox::DELIVERY_CHARGE)
+    );
+    running.set_balance(Holder::Customer(CUSTOMER), "GBP", Decimal::from(100)).unwrap();
+    let (message, fields) = refusal(delivery(4, "D-2").await.unwrap_err());
+    assert_eq!(
+        (message.as_str(), fields),
+        ("cannot deliver more GAU than is held (3)", vec!["body.amount".into()])
+    );
+    let shipped = delivery(2, "D-3").await.into_data().unwrap();
+    assert_eq!(shipped.total, sandbox::DELIVERY_CHARGE);
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::ONE);
+    assert_eq!(balance(&client, CUSTOMER, "GBP").await, Decimal::from(100) - sandbox::DELIVERY_CHARGE);
+    let order = client.get_order().external_order_id("D-3").send().await.into_data().unwrap();
+    assert_eq!((order.order_code, order.type_), (shipped.order_code, Some(types::OrderType::Delivery)));
+    assert_eq!(running.answer_findings(), Vec::<String>::new());
+}
+
 /// A token fixed for no customer trades the partner's own holdings.
 #[tokio::test]
 async fn a_token_without_a_customer_sells_the_partners_holdings() {

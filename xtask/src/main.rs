@@ -58,7 +58,7 @@ enum Command {
     /// this command unless --spec and --recordings are given), until Ctrl-C.
     ///
     /// Requests need HTTP Digest and are checked against the spec: an invalid one gets
-    /// a 422 listing what is wrong. Customers, wallets, price fixes, trades and orders
+    /// a 422 listing what is wrong. Customers, wallets, price fixes, trades, deliveries and orders
     /// are simulated (spec/SANDBOX.md has the rules); the other operations answer with
     /// the recording whose request matches best, or, where the docs showed no response,
     /// with one shaped from the spec's schema. One line is logged per exchange.

@@ -3,7 +3,8 @@
 //! checks each request against the spec with the engine (an invalid one gets a 422
 //! listing the violations), and logs one line per exchange.
 //!
-//! Customers, wallets, price fixes, buys, sells and their orders are simulated: kept
+//! Customers, wallets, addresses, price fixes, buys, sells, deliveries and their
+//! orders are simulated: kept
 //! in memory, starting with the recordings' customers and orders, and changed by the
 //! calls under the rules of `spec/SANDBOX.md`. The other operations answer from the
 //! recordings. A test can seed the feed, set the tokens' lifetime, hold the clock,
@@ -28,8 +29,8 @@ pub use clock::{Clock, MANUAL_START};
 pub use rust_decimal::Decimal;
 pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT};
 pub use world::{
-    AMOUNT_PLACES, CASH, Holder, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDERS, MAX_PROFILE_BYTES,
-    MONEY_PLACES, Refusal, SIMULATED,
+    AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESSES, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES,
+    MAX_ORDERS, MAX_PROFILE_BYTES, MONEY_PLACES, Refusal, SIMULATED,
 };
 
 use crate::contract::{Contract, Spec};

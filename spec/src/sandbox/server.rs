@@ -201,7 +201,7 @@ impl State {
         }
         let now = self.clock.now();
         let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
-        match world.answer(operation, path_values, request.body.json(), now) {
+        match world.answer(operation, path_values, &request.query, request.body.json(), now) {
             Some(Ok(data)) => {
                 let body = json!({ "data": data, "success": true, "code": 0, "message": "" });
                 return Reply {

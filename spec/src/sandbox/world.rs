@@ -34,17 +34,26 @@ pub const AMOUNT_PLACES: u32 = 4;
 pub const MONEY_PLACES: u32 = 2;
 
 /// The operations answered from the state; the others answer from the recordings.
-pub const SIMULATED: [&str; 9] = [
+pub const SIMULATED: [&str; 12] = [
     "create_customer",
     "get_customer",
     "update_customer",
     "get_customer_balance",
+    "create_customer_address",
     "price_fix",
     "buy",
     "sell",
     "get_order",
     "find_order",
+    "create_delivery",
+    "get_walletable_balance",
 ];
+
+/// What one delivery costs, from the customer's cash: the docs' one example (3 g of
+/// gold shipped for 70.01).
+pub const DELIVERY_CHARGE: Decimal = Decimal::from_parts(7001, 0, 0, false, 2);
+/// The most addresses one customer may have.
+pub const MAX_ADDRESSES: usize = 20;
 
 /// The fields of a customer the sandbox stores, as the create and update calls send them.
 const PROFILE: [&str; 10] = [
@@ -97,6 +106,8 @@ type Wallets = BTreeMap<i64, Decimal>;
 struct Customer {
     profile: Map<String, Value>,
     wallets: Wallets,
+    /// As Create Customer Address sent them (no call reads them back).
+    addresses: Vec<Value>,
 }
 
 struct Fix {
@@ -141,7 +152,7 @@ impl World {
                 continue;
             };
             let wallets = balances.into_iter().collect();
-            world.customers.entry(id).or_insert(Customer { profile, wallets });
+            world.customers.entry(id).or_insert(Customer { profile, wallets, addresses: Vec::new() });
         }
         for order in world.genesis.orders.clone() {
             world.keep_order(order);
@@ -160,12 +171,14 @@ impl World {
         &mut self,
         operation: &str,
         path: &[(String, String)],
+        query: &[(String, String)],
         body: Option<&Value>,
         now: SystemTime,
     ) -> Option<Result<Value, Refusal>> {
         let empty = Value::Null;
         let body = body.unwrap_or(&empty);
         let path_value = |name: &str| path.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
+        let query_value = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         Some(match operation {
             "create_customer" => self.create_customer(body),
             "get_customer" => self.get_customer(path_value("external_customer_id")),
@@ -176,6 +189,11 @@ impl World {
             "sell" => self.sell(body, now),
             "get_order" => self.order(path_value("external_order_id"), "path.external_order_id"),
             "find_order" => self.find_order(body),
+            "create_delivery" => self.create_delivery(body, now),
+            "create_customer_address" => self.create_address(body),
+            "get_walletable_balance" => {
+                self.holdings(query_value("external_customer_id"), query_value("metal_type"))
+            }
             _ => return None,
         })
     }
@@ -199,7 +217,7 @@ impl World {
         }
         merge_profile(&mut profile, body);
         check_size(&profile)?;
-        let customer = Customer { profile, wallets: Wallets::new() };
+        let customer = Customer { profile, wallets: Wallets::new(), addresses: Vec::new() };
         let data = customer.profile.clone();
         self.customers.insert(id.to_string(), customer);
         Ok(Value::Object(data))
@@ -517,6 +535,131 @@ impl World {
         })
     }
 
+    /// Ships metal the customer holds: the metal leaves the wallet, and the delivery
+    /// charge leaves the cash wallet; either short is refused before anything moves.
+    pub fn create_delivery(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
+        let customer = text(body.get("customer").unwrap_or(&Value::Null), "external_id");
+        self.customer(customer, "body.customer.external_id")?;
+        let external_id = text(body, "external_id");
+        if self.index.contains_key(external_id) {
+            return refuse("body.external_id", "an order with this external_id already exists");
+        }
+        if self.orders.len() >= MAX_ORDERS {
+            return refuse("body", format!("the sandbox holds at most {MAX_ORDERS} orders"));
+        }
+        let sku = text(body, "sku");
+        let Some(product) = self.feed.recorded().iter().find(|p| p.sku == sku).cloned() else {
+            return refuse("body.sku", "the sandbox has no product with this sku");
+        };
+        let amount = match body.get("amount").and_then(decimal) {
+            Some(amount) if amount > Decimal::ZERO && amount.normalize().scale() <= AMOUNT_PLACES => amount,
+            _ => {
+                return refuse(
+                    "body.amount",
+                    format!("an amount is positive, with at most {AMOUNT_PLACES} decimals"),
+                );
+            }
+        };
+        let holder = Holder::Customer(customer);
+        let wallets = self.wallets(holder);
+        let held = wallets.get(&product.currency_id).copied().unwrap_or_default();
+        if amount > held {
+            let message = format!("cannot deliver more {sku} than is held ({})", held.normalize());
+            return refuse("body.amount", message);
+        }
+        let cash = wallets.get(&CASH_CURRENCY_ID).copied().unwrap_or_default();
+        if cash < DELIVERY_CHARGE {
+            let message = format!(
+                "the cash wallet ({}) cannot pay the delivery charge ({DELIVERY_CHARGE})",
+                cash.normalize()
+            );
+            return refuse("body.customer.external_id", message);
+        }
+        let wallets = self.wallets_mut(holder);
+        *wallets.entry(product.currency_id).or_default() -= amount;
+        *wallets.entry(CASH_CURRENCY_ID).or_default() -= DELIVERY_CHARGE;
+        let product_name = format!("{} - Digital storage", metal_name(sku));
+        let mut order = json!({
+            "guid": self.guid(),
+            "order_code": self.order_code(),
+            "external_id": external_id,
+            "channel": "partner",
+            "type": "Delivery",
+            "tx_type": "delivery",
+            "price_token": null,
+            "price": number(DELIVERY_CHARGE),
+            "tax": 0,
+            "total": number(DELIVERY_CHARGE),
+            "currency_code": CASH,
+            "status_id": 1,
+            "status_name": "Created",
+            "order_at": DateTime::<Utc>::from(now).format("%d-%m-%Y %H:%M").to_string(),
+            "items": [{
+                "item_currency_id": product.currency_id,
+                "item_currency_name": metal_name(sku),
+                "product_id": product.product_id,
+                "sku": sku,
+                "product_name": product_name,
+                "spot_price": 0,
+                "price": 0,
+                "tax_rate": 0,
+                "tax": 0,
+                "amount": number(amount),
+                "total": 0,
+            }],
+            "delivery": {
+                "status_id": 1,
+                "status_name": "Created",
+                "products": [{"product_id": product.product_id, "sku": sku, "product_name": product_name, "amount": number(amount)}],
+            },
+        });
+        if let Some(customer) = self.customers.get(customer) {
+            order["customer"] = Value::Object(customer.profile.clone());
+        }
+        self.keep_order(order.clone());
+        Ok(order)
+    }
+
+    /// Keeps an address for an existing customer. The docs never show what the call
+    /// answers, so `data` is an empty object.
+    pub fn create_address(&mut self, body: &Value) -> Result<Value, Refusal> {
+        let id = text(body, "external_customer_id");
+        self.customer(id, "body.external_customer_id")?;
+        let customer = self.customers.get_mut(id).expect("checked above");
+        if customer.addresses.len() >= MAX_ADDRESSES {
+            return refuse(
+                "body.external_customer_id",
+                format!("the sandbox keeps at most {MAX_ADDRESSES} addresses a customer"),
+            );
+        }
+        customer.addresses.push(body.clone());
+        Ok(json!({}))
+    }
+
+    /// The metal products held (balance above 0), by name, of the customer or, with
+    /// no customer, of the partner; `metal_type` (`gold,silver`) keeps only those metals.
+    pub fn holdings(&self, customer: Option<&str>, metals: Option<&str>) -> Result<Value, Refusal> {
+        let holder = match customer {
+            Some(id) => {
+                self.customer(id, "query.external_customer_id")?;
+                Holder::Customer(id)
+            }
+            None => Holder::Partner,
+        };
+        let wanted: Option<Vec<String>> =
+            metals.map(|m| m.split(',').map(|metal| metal.trim().to_lowercase()).collect());
+        let wallets = self.wallets(holder);
+        let held = self.feed.recorded().iter().filter(|p| {
+            let name = metal_name(&p.sku).to_lowercase();
+            wallets.get(&p.currency_id).is_some_and(|b| *b > Decimal::ZERO)
+                && wanted.as_ref().is_none_or(|wanted| wanted.contains(&name))
+        });
+        let rows = held.map(
+            |p| json!({"productName": format!("{} - Digital storage", metal_name(&p.sku)), "images": []}),
+        );
+        Ok(Value::Array(rows.collect()))
+    }
+
     pub fn order(&self, id: &str, field: &str) -> Result<Value, Refusal> {
         match self.index.get(id) {
             Some(&at) => Ok(self.orders[at].clone()),
@@ -755,9 +898,9 @@ mod tests {
             orders: Vec::new(),
         });
         for operation in SIMULATED {
-            assert!(world.answer(operation, &[], None, SystemTime::UNIX_EPOCH).is_some(), "{operation}");
+            assert!(world.answer(operation, &[], &[], None, SystemTime::UNIX_EPOCH).is_some(), "{operation}");
         }
-        assert!(world.answer("list_products", &[], None, SystemTime::UNIX_EPOCH).is_none());
+        assert!(world.answer("list_products", &[], &[], None, SystemTime::UNIX_EPOCH).is_none());
     }
 
     fn world() -> World {
