@@ -4,10 +4,9 @@
 //! listing the violations), and logs one line per exchange.
 //!
 //! Customers, wallets, addresses, price fixes, buys, sells, deliveries and their
-//! orders are simulated: kept
-//! in memory, starting with the recordings' customers and orders, and changed by the
-//! calls under the rules of `spec/SANDBOX.md`. The other operations answer from the
-//! recordings. A test can seed the feed, set the tokens' lifetime, hold the clock,
+//! orders are simulated: kept in memory, starting with the recordings' customers and
+//! orders, and changed by the calls under the rules of `spec/SANDBOX.md`. The other
+//! operations answer from the recordings. A test can seed the feed, set the tokens' lifetime, hold the clock,
 //! seed balances and reset; see [`Sandbox`] and [`Running`].
 //!
 //! ```no_run
