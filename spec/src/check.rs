@@ -215,8 +215,14 @@ fn check_parameter(parameter: &Parameter, location: &'static str, raw: &str, fou
 }
 
 /// Reads a parameter's text as its schema's type; left as text when it is not one.
+/// An integer is written as one: `0.0` is a number, but not an integer's text.
 fn typed(text: &str, schema_type: Option<&str>) -> Value {
+    let integer_text = |text: &str| {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
     let parsed = match schema_type {
+        Some("integer") if !integer_text(text) => None,
         Some("integer" | "number") => serde_json::from_str::<Value>(text).ok().filter(Value::is_number),
         Some("boolean") => serde_json::from_str::<Value>(text).ok().filter(Value::is_boolean),
         Some("array") => Some(Value::Array(text.split(',').map(|item| Value::String(item.into())).collect())),
@@ -378,5 +384,21 @@ fn shape(value: &Value) -> String {
         Value::String(s) => format!("a string of {} characters", s.chars().count()),
         Value::Array(items) => format!("an array of {} items", items.len()),
         Value::Object(_) => "an object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typed;
+    use serde_json::json;
+
+    #[test]
+    fn a_parameter_is_an_integer_only_when_written_as_one() {
+        assert_eq!(typed("12", Some("integer")), json!(12));
+        assert_eq!(typed("-3", Some("integer")), json!(-3));
+        for text in ["0.0", "1e3", "", "-", "+1"] {
+            assert_eq!(typed(text, Some("integer")), json!(text), "{text:?}");
+        }
+        assert_eq!(typed("0.5", Some("number")), json!(0.5));
     }
 }
