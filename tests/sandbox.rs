@@ -27,11 +27,7 @@ async fn sandbox() -> (sandbox::Running, Client, Arc<Mutex<Vec<String>>>) {
         .start(([127, 0, 0, 1], 0).into())
         .await
         .unwrap();
-    let client = Client::builder()
-        .base_url(running.url())
-        .credentials(sandbox::USERNAME, sandbox::PASSWORD)
-        .build()
-        .unwrap();
+    let client = support::sandbox_client(&running);
     (running, client, lines)
 }
 

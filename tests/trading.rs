@@ -3,6 +3,8 @@
 //! and the rules' refusals come back as the spec's 422. Time moves only when the
 //! test moves the sandbox's clock.
 
+mod support;
+
 use minted_connect::prelude::*;
 use minted_connect::{Client, Error, IntoData, types};
 use minted_spec::sandbox::{self, Clock, Decimal, Holder, Running, Sandbox};
@@ -20,11 +22,7 @@ async fn sandbox(seed: u64) -> (Running, Client) {
         .start(([127, 0, 0, 1], 0).into())
         .await
         .unwrap();
-    let client = Client::builder()
-        .base_url(running.url())
-        .credentials(sandbox::USERNAME, sandbox::PASSWORD)
-        .build()
-        .unwrap();
+    let client = support::sandbox_client(&running);
     (running, client)
 }
 

@@ -280,3 +280,9 @@ pub fn operation_ids() -> Vec<String> {
     let spec = minted_spec::document::parse(minted_spec::YAML).unwrap();
     minted_spec::document::operations(&spec).into_iter().map(|op| op.id).collect()
 }
+
+/// A client with the sandbox's default credentials, for a sandbox started by the test.
+pub fn sandbox_client(running: &minted_spec::sandbox::Running) -> minted_connect::Client {
+    use minted_spec::sandbox::{PASSWORD, USERNAME};
+    minted_connect::Client::builder().base_url(running.url()).credentials(USERNAME, PASSWORD).build().unwrap()
+}

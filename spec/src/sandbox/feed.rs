@@ -96,10 +96,11 @@ pub fn number(amount: Decimal) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn gold() -> Vec<Product> {
+    /// Gold as the recorded price fix quotes it.
+    pub fn gold() -> Vec<Product> {
         vec![Product {
             sku: "GAU".into(),
             product_id: 3000001,

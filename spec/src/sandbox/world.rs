@@ -234,20 +234,15 @@ impl World {
         let customer = self.customer(id, "path.external_customer_id")?;
         let mut data = customer.profile.clone();
         let wallets = self.wallet_rows(&customer.wallets).into_iter().map(|row| {
-            json!({
-                "customer_name": customer.profile.get("fullname").cloned().unwrap_or_default(),
-                "name": row.name,
-                "type": "regular",
-                "company_id": COMPANY_ID,
-                "company_name": COMPANY_NAME,
-                "currency_id": row.currency_id,
-                "currency_symbol": row.symbol,
-                "currency_code": row.code,
-                "is_cash": row.is_cash,
-                "balance": number(row.balance),
-                "blocked": 0,
-                "real_balance": number(row.balance),
-            })
+            let mut wallet = row.fields();
+            wallet.insert(
+                "customer_name".into(),
+                customer.profile.get("fullname").cloned().unwrap_or_default(),
+            );
+            wallet.insert("type".into(), Value::from("regular"));
+            wallet.insert("company_id".into(), Value::from(COMPANY_ID));
+            wallet.insert("company_name".into(), Value::from(COMPANY_NAME));
+            Value::Object(wallet)
         });
         data.insert("wallets".into(), Value::Array(wallets.collect()));
         Ok(Value::Object(data))
@@ -268,20 +263,12 @@ impl World {
     pub fn balances(&self, id: &str) -> Result<Value, Refusal> {
         let customer = self.customer(id, "path.customer_external_id")?;
         let rows = self.wallet_rows(&customer.wallets).into_iter().map(|row| {
-            json!({
-                "customer_external_id": id,
-                "name": row.name,
-                "currency_id": row.currency_id,
-                "currency_symbol": row.symbol,
-                "currency_code": row.code,
-                "is_cash": row.is_cash,
-                "balance": number(row.balance),
-                "blocked": 0,
-                "real_balance": number(row.balance),
-                "soft_blocked_amount": 0,
-                "stats": {},
-                "prices": {},
-            })
+            let mut balance = row.fields();
+            balance.insert("customer_external_id".into(), Value::from(id));
+            balance.insert("soft_blocked_amount".into(), Value::from(0));
+            balance.insert("stats".into(), json!({}));
+            balance.insert("prices".into(), json!({}));
+            Value::Object(balance)
         });
         Ok(Value::Array(rows.collect()))
     }
@@ -798,6 +785,26 @@ struct WalletRow {
     balance: Decimal,
 }
 
+impl WalletRow {
+    /// The fields a wallet and a balance share; nothing is ever blocked.
+    fn fields(&self) -> Map<String, Value> {
+        let fields = json!({
+            "name": self.name,
+            "currency_id": self.currency_id,
+            "currency_symbol": self.symbol,
+            "currency_code": self.code,
+            "is_cash": self.is_cash,
+            "balance": number(self.balance),
+            "blocked": 0,
+            "real_balance": number(self.balance),
+        });
+        match fields {
+            Value::Object(fields) => fields,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The metal a SKU names: the recordings show GAU as gold and GAG as silver; GPT and
 /// GPD are read as platinum and palladium; others keep their SKU.
 fn metal_name(sku: &str) -> String {
@@ -904,18 +911,10 @@ mod tests {
     }
 
     fn world() -> World {
-        let gold = Product {
-            sku: "GAU".into(),
-            product_id: 3000001,
-            currency_id: 1000004,
-            spot: Decimal::new(29397100, 4),
-            buy: Decimal::new(288971, 2),
-            sell: Decimal::new(285740, 2),
-        };
         let genesis = Genesis {
             seed: 0,
             token_ttl: Duration::from_secs(240),
-            products: vec![gold],
+            products: crate::sandbox::feed::tests::gold(),
             customers: Vec::new(),
             orders: Vec::new(),
         };
