@@ -26,7 +26,7 @@ mod world;
 
 pub use clock::{Clock, MANUAL_START};
 pub use rust_decimal::Decimal;
-pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT};
+pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, Log};
 pub use world::{
     AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESSES, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES,
     MAX_ORDERS, MAX_PROFILE_BYTES, MONEY_PLACES, Refusal, SIMULATED,
@@ -49,9 +49,6 @@ pub const USERNAME: &str = "sandbox";
 pub const PASSWORD: &str = "sandbox";
 /// The realm of the sandbox's Digest challenges.
 pub const REALM: &str = "minted-connect-sandbox";
-
-/// Where each exchange's log line goes.
-pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Why the sandbox did not start.
 #[derive(Debug)]

@@ -23,13 +23,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
+/// Where each exchange's log line goes.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
 pub struct State {
     pub contract: Contract,
     pub answers: Answers,
     pub world: Arc<Mutex<World>>,
     pub clock: Clock,
     pub guard: Guard,
-    pub log: super::Log,
+    pub log: Log,
     /// When asked for: what the spec finds wrong with the sandbox's own answers.
     pub answer_findings: Option<Arc<Mutex<Vec<String>>>>,
 }

@@ -1,0 +1,271 @@
+//! Price fixes with their tokens, and the buys and sells that quote them.
+
+use super::*;
+
+impl World {
+    pub fn price_fix(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
+        let customer = body.get("customer_external_id").and_then(Value::as_str);
+        if let Some(id) = customer {
+            self.customer(id, "body.customer_external_id")?;
+        }
+        if body.get("currency").and_then(Value::as_str).is_some_and(|c| c != CASH) {
+            return refuse("body.currency", format!("the sandbox prices in {CASH} only"));
+        }
+        let total = match body.get("total") {
+            None | Some(Value::Null) => None,
+            Some(value) => match decimal(value) {
+                Some(total) if total > Decimal::ZERO => Some(total),
+                _ => return refuse("body.total", "a total must be a positive amount"),
+            },
+        };
+        self.fixes.retain(|_, fix| fix.expires > now);
+        if self.fixes.len() >= MAX_LIVE_FIXES {
+            return refuse("body", format!("the sandbox holds at most {MAX_LIVE_FIXES} live price fixes"));
+        }
+        let prices = self.feed.step().to_vec();
+        let token = self.token();
+        let expires = now.checked_add(self.genesis.token_ttl).unwrap_or(now);
+        let rows: Vec<Value> = prices
+            .iter()
+            .map(|p| {
+                let buy_amount = total.map(|total| {
+                    number((total / p.buy).round_dp_with_strategy(AMOUNT_PLACES, RoundingStrategy::ToZero))
+                });
+                json!({
+                    "currency_id": p.currency_id,
+                    "product_id": p.product_id,
+                    "spot_price": number(p.spot),
+                    "buy_price": number(p.buy),
+                    "sell_price": number(p.sell),
+                    "buy_amount": buy_amount,
+                    "sku": p.sku,
+                })
+            })
+            .collect();
+        self.fixes.insert(token.clone(), Fix { customer: customer.map(String::from), prices, expires });
+        Ok(json!({
+            "token": token,
+            "total": total.map(number),
+            "expires_at": DateTime::<Utc>::from(expires).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            "expire_ttl": self.genesis.token_ttl.as_secs(),
+            "is_total_price": total.is_some(),
+            "prices": rows,
+            "currency": CASH,
+        }))
+    }
+
+    fn live_fix(&self, token: Option<&str>, now: SystemTime) -> Result<&Fix, Refusal> {
+        let Some(token) = token else {
+            return refuse("body.price_token", "a trade needs the token of a live price fix");
+        };
+        match self.fixes.get(token) {
+            None => refuse("body.price_token", "no price fix has this token"),
+            Some(fix) if fix.expires <= now => refuse("body.price_token", "the price token has expired"),
+            Some(fix) => Ok(fix),
+        }
+    }
+
+    pub fn buy(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
+        let fix = self.live_fix(body.get("price_token").and_then(Value::as_str), now)?;
+        let customer = text(body.get("customer").unwrap_or(&Value::Null), "external_id");
+        self.customer(customer, "body.customer.external_id")?;
+        if fix.customer.as_deref().is_some_and(|fixed_for| fixed_for != customer) {
+            return refuse("body.price_token", "the price token was fixed for another customer");
+        }
+        let lines = self.lines(body, fix, Side::Buy)?;
+        let holder = Holder::Customer(customer);
+        Ok(self.place(body, holder, lines, Side::Buy, now))
+    }
+
+    pub fn sell(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
+        let fix = self.live_fix(body.get("price_token").and_then(Value::as_str), now)?;
+        let seller = fix.customer.clone();
+        let lines = self.lines(body, fix, Side::Sell)?;
+        let holder = match &seller {
+            Some(id) => Holder::Customer(id),
+            None => Holder::Partner,
+        };
+        // All lines are checked before any moves, so a refused sell changes nothing.
+        let wallets = self.wallets(holder);
+        let mut selling: BTreeMap<i64, Decimal> = BTreeMap::new();
+        for line in &lines {
+            let total = selling.entry(line.product.currency_id).or_default();
+            *total += line.amount;
+            let held = wallets.get(&line.product.currency_id).copied().unwrap_or_default();
+            if *total > held {
+                return refuse(
+                    &format!("body.items.{}.amount", line.index),
+                    format!("cannot sell more {} than is held ({})", line.product.sku, held.normalize()),
+                );
+            }
+        }
+        Ok(self.place(body, holder, lines, Side::Sell, now))
+    }
+
+    /// The order lines of a trade, each priced by the fix; refuses before anything moves.
+    fn lines(&self, body: &Value, fix: &Fix, side: Side) -> Result<Vec<Line>, Refusal> {
+        if body.get("currency_code").and_then(Value::as_str).is_some_and(|c| c != CASH) {
+            return refuse("body.currency_code", format!("the sandbox trades in {CASH} only"));
+        }
+        if let Some(id) = body.get("external_id").and_then(Value::as_str)
+            && self.index.contains_key(id)
+        {
+            return refuse("body.external_id", "an order with this external_id already exists");
+        }
+        let items = body.get("items").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+        if items.is_empty() || items.len() > MAX_ITEMS {
+            return refuse("body.items", format!("a trade has 1 to {MAX_ITEMS} items"));
+        }
+        if self.orders.len() + items.len() > MAX_ORDERS {
+            return refuse("body.items", format!("the sandbox holds at most {MAX_ORDERS} orders"));
+        }
+        let mut lines = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let at = |field: &str| format!("body.items.{index}.{field}");
+            let sku = item.get("sku").and_then(Value::as_str);
+            let product_id = item.get("product_id").and_then(Value::as_i64);
+            let product =
+                fix.prices.iter().find(|p| Some(p.sku.as_str()) == sku || Some(p.product_id) == product_id);
+            let Some(product) = product else {
+                return refuse(
+                    &at("sku"),
+                    "the price fix has no such product (give a sku or product_id it lists)",
+                );
+            };
+            let amount = match item.get("amount").and_then(decimal) {
+                Some(amount) if amount > Decimal::ZERO && amount.normalize().scale() <= AMOUNT_PLACES => {
+                    amount
+                }
+                _ => {
+                    return refuse(
+                        &at("amount"),
+                        format!("an amount is positive, with at most {AMOUNT_PLACES} decimals"),
+                    );
+                }
+            };
+            let unit = match side {
+                Side::Buy => product.buy,
+                Side::Sell => product.sell,
+            };
+            let Some(total) = unit.checked_mul(amount) else {
+                return refuse(&at("amount"), "the amount is too large to price");
+            };
+            let total = total.round_dp_with_strategy(MONEY_PLACES, RoundingStrategy::MidpointAwayFromZero);
+            lines.push(Line { index, product: product.clone(), amount, unit, total });
+        }
+        Ok(lines)
+    }
+
+    /// Moves the metal and cash of checked lines and keeps one order per line.
+    fn place(
+        &mut self,
+        body: &Value,
+        holder: Holder<'_>,
+        lines: Vec<Line>,
+        side: Side,
+        now: SystemTime,
+    ) -> Value {
+        let order_at = DateTime::<Utc>::from(now).format("%d-%m-%Y %H:%M").to_string();
+        let customer = match holder {
+            Holder::Customer(id) => self.customers.get(id).map(|c| Value::Object(c.profile.clone())),
+            Holder::Partner => None,
+        };
+        let (mut codes, mut guids, mut orders) = (Vec::new(), Vec::new(), Vec::new());
+        let mut sum = Decimal::ZERO;
+        for line in lines {
+            let wallets = self.wallets_mut(holder);
+            let metal = wallets.entry(line.product.currency_id).or_default();
+            let cash_credit = match side {
+                Side::Buy => {
+                    *metal += line.amount;
+                    Decimal::ZERO
+                }
+                Side::Sell => {
+                    *metal -= line.amount;
+                    line.total
+                }
+            };
+            *wallets.entry(CASH_CURRENCY_ID).or_default() += cash_credit;
+            sum += line.total;
+            let (guid, code) = (self.guid(), self.order_code());
+            let mut order = json!({
+                "guid": guid,
+                "order_code": code,
+                "external_id": body.get("external_id").cloned().unwrap_or(Value::Null),
+                "channel": "partner",
+                "type": side.name(),
+                "tx_type": side.tx_type(),
+                "price_token": body.get("price_token").cloned().unwrap_or(Value::Null),
+                "price": number(line.total),
+                "tax": 0,
+                "total": number(line.total),
+                "currency_code": CASH,
+                "status_name": "Completed",
+                "order_at": order_at,
+                "items": [{
+                    "product_id": line.product.product_id,
+                    "sku": line.product.sku,
+                    "product_name": format!("{} - Digital storage", metal_name(&line.product.sku)),
+                    "spot_price": number(line.product.spot),
+                    "price": number(line.unit),
+                    "tax_rate": 0,
+                    "tax": 0,
+                    "amount": number(line.amount),
+                    "total": number(line.total),
+                }],
+            });
+            if let Some(customer) = &customer {
+                order["customer"] = customer.clone();
+            }
+            codes.push(Value::from(code));
+            guids.push(Value::from(guid));
+            orders.push(order.clone());
+            self.keep_order(order);
+        }
+        json!({
+            "order_code": codes,
+            "guid": guids,
+            "price": number(sum),
+            "tax": 0,
+            "total": number(sum),
+            "order_at": order_at,
+            "orders": orders,
+        })
+    }
+
+    fn token(&mut self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..32).map(|_| ALPHABET[(self.feed.next_u64() % ALPHABET.len() as u64) as usize] as char).collect()
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Side {
+    Buy,
+    Sell,
+}
+
+impl Side {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Side::Buy => "Buy",
+            Side::Sell => "Sell",
+        }
+    }
+
+    /// The recorded buys say `oneoffpurchase`; no recording shows a sell's.
+    fn tx_type(self) -> &'static str {
+        match self {
+            Side::Buy => "oneoffpurchase",
+            Side::Sell => "sell",
+        }
+    }
+}
+
+struct Line {
+    index: usize,
+    product: Product,
+    amount: Decimal,
+    unit: Decimal,
+    total: Decimal,
+}
