@@ -4,7 +4,7 @@
 //! /partner/customer/MTD0018232` with a correct SHA-256 Digest answer. It reports
 //! requests per second on 1 connection and on 8 at once, and the median and p99
 //! latency on 1 connection, quiet and after 50,000 unauthenticated requests have each
-//! been issued a nonce.
+//! been issued a nonce (the sandbox keeps at most 10,000).
 //!
 //! The baseline, measured in the same run on the same runtime and loopback, is a bare
 //! hyper 1 http1 server with the sandbox's connection settings that answers every
@@ -14,24 +14,23 @@
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{HeaderName, HeaderValue};
-use hyper::service::service_fn;
-use hyper::{Response, server::conn::http1};
+use hyper::{Response, server::conn::http1, service::service_fn};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use minted_spec::sandbox::digest::MAX_NONCES;
 use minted_spec::sandbox::{HEADER_READ_TIMEOUT, PASSWORD, REALM, Sandbox, USERNAME};
 use sha2::{Digest as _, Sha256};
-use std::convert::Infallible;
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration, time::Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 const PATH: &str = "/partner/customer/MTD0018232";
-const WARMUP: u32 = 1_000;
-const SEQUENTIAL: u32 = 20_000;
+const WARMUP: usize = 100;
+/// Each measurement is taken in rounds, alternating between the servers, so that the
+/// machine's drift (here latencies moved 3x from one minute to the next) falls on all alike.
+const ROUNDS: usize = 10;
+const SEQUENTIAL: usize = 20_000;
 const CONNECTIONS: usize = 8;
-const PER_CONNECTION: u32 = 5_000;
+const PER_CONNECTION: usize = 5_000;
 const ISSUED: usize = 50_000;
 const LOOPBACK: ([u8; 4], u16) = ([127, 0, 0, 1], 0);
 
@@ -43,24 +42,29 @@ struct Reply {
     body: Vec<u8>,
 }
 
-/// Latencies of one measurement, and how long it took end to end.
+/// Latencies of requests, and the wall time they took.
+#[derive(Default)]
 struct Run {
     elapsed: Duration,
     latencies: Vec<Duration>,
 }
 
 impl Run {
+    fn add(&mut self, other: Run) {
+        self.elapsed += other.elapsed;
+        self.latencies.extend(other.latencies);
+    }
     fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }
-    fn percentile(&self, p: usize) -> Duration {
+    fn percentile(&self, p: usize) -> f64 {
         let mut sorted = self.latencies.clone();
         sorted.sort_unstable();
-        sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+        sorted[(sorted.len() * p / 100).min(sorted.len() - 1)].as_secs_f64()
     }
     fn row(&self, label: &str) {
-        let (median, p99) = (self.percentile(50), self.percentile(99));
-        println!("{label:<44} {:>9.0} {:>11.1?} {:>11.1?}", self.rate(), median, p99);
+        let (median, p99) = (self.percentile(50) * 1e6, self.percentile(99) * 1e6);
+        println!("{label:<46} {:>8.0} {median:>9.1}µs {p99:>9.1}µs", self.rate());
     }
 }
 
@@ -68,28 +72,28 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// So that the bench cannot silently measure refusals.
 fn fail(reply: &Reply) -> ! {
     eprintln!("expected 200, got {}: {}", reply.status, String::from_utf8_lossy(&reply.body));
     std::process::exit(1)
 }
 
+fn ok(reply: Reply) -> Reply {
+    if reply.status != 200 {
+        fail(&reply);
+    }
+    reply
+}
+
 fn request(authorization: Option<&str>) -> Vec<u8> {
     let authorization = authorization.map(|a| format!("Authorization: {a}\r\n")).unwrap_or_default();
-    format!(
-        "GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\napi-version: 2\r\nx-client-id: web\r\nAccept-Language: tr\r\n{authorization}\r\n"
-    )
-    .into_bytes()
+    let headers = "Host: 127.0.0.1\r\napi-version: 2\r\nx-client-id: web\r\nAccept-Language: tr\r\n";
+    format!("GET {PATH} HTTP/1.1\r\n{headers}{authorization}\r\n").into_bytes()
 }
 
 fn param<'a>(challenge: &'a str, name: &str) -> &'a str {
     let rest = challenge.split(&format!("{name}=\"")).nth(1).expect("the challenge has it");
     &rest[..rest.find('"').expect("a closing quote")]
-}
-
-async fn connect(addr: SocketAddr) -> Conn {
-    let stream = TcpStream::connect(addr).await.expect("the server accepts");
-    stream.set_nodelay(true).expect("TCP_NODELAY");
-    BufReader::new(stream)
 }
 
 async fn send(conn: &mut Conn, request: &[u8]) -> Reply {
@@ -113,16 +117,18 @@ async fn send(conn: &mut Conn, request: &[u8]) -> Reply {
     Reply { status, headers, body }
 }
 
-/// Asks for a challenge, then builds `n` answers to it with rising nonce counts, ahead
-/// of time so the client's hashing is not timed. The baseline sends no challenge, so
-/// it gets answers of the same size to a made-up nonce.
-async fn prepare(conn: &mut Conn, n: u32) -> Vec<Vec<u8>> {
-    let reply = send(conn, &request(None)).await;
+/// A connection that has been challenged, and `n` answers to its challenge with rising
+/// nonce counts, built ahead so that the client's hashing is not timed. The baseline
+/// sends no challenge; it gets answers of the same size to a made-up nonce.
+async fn session(addr: SocketAddr, n: usize) -> (Conn, Vec<Vec<u8>>) {
+    let stream = TcpStream::connect(addr).await.expect("the server accepts");
+    stream.set_nodelay(true).expect("TCP_NODELAY");
+    let mut conn = BufReader::new(stream);
+    let reply = send(&mut conn, &request(None)).await;
     let (nonce, opaque) = match reply.status {
         401 => {
-            let challenges = reply.headers.iter().filter(|(name, _)| name == "www-authenticate");
-            let (_, sha256) =
-                challenges.clone().find(|(_, v)| v.contains("algorithm=SHA-256")).expect("SHA-256");
+            let mut challenges = reply.headers.iter().filter(|(name, _)| name == "www-authenticate");
+            let (_, sha256) = challenges.find(|(_, v)| v.contains("algorithm=SHA-256")).expect("SHA-256");
             (param(sha256, "nonce").to_string(), param(sha256, "opaque").to_string())
         }
         200 => ("0".repeat(32), "0".repeat(16)),
@@ -130,54 +136,36 @@ async fn prepare(conn: &mut Conn, n: u32) -> Vec<Vec<u8>> {
     };
     let ha1 = hex(&Sha256::digest(format!("{USERNAME}:{REALM}:{PASSWORD}")));
     let ha2 = hex(&Sha256::digest(format!("GET:{PATH}")));
-    (1..=n)
-        .map(|nc| {
-            let nc = format!("{nc:08x}");
-            let response = hex(&Sha256::digest(format!("{ha1}:{nonce}:{nc}:bench:auth:{ha2}")));
-            request(Some(&format!(
-                r#"Digest username="{USERNAME}", realm="{REALM}", uri="{PATH}", algorithm=SHA-256, nonce="{nonce}", nc={nc}, cnonce="bench", qop=auth, response="{response}", opaque="{opaque}""#
-            )))
-        })
-        .collect()
+    let answer = |nc: usize| {
+        let nc = format!("{nc:08x}");
+        let response = hex(&Sha256::digest(format!("{ha1}:{nonce}:{nc}:bench:auth:{ha2}")));
+        request(Some(&format!(
+            r#"Digest username="{USERNAME}", realm="{REALM}", uri="{PATH}", algorithm=SHA-256, nonce="{nonce}", nc={nc}, cnonce="bench", qop=auth, response="{response}", opaque="{opaque}""#
+        )))
+    };
+    (conn, (1..=n).map(answer).collect())
 }
 
 async fn timed(conn: &mut Conn, requests: &[Vec<u8>]) -> Vec<Duration> {
     let mut latencies = Vec::with_capacity(requests.len());
     for request in requests {
         let started = Instant::now();
-        let reply = send(conn, request).await;
+        ok(send(conn, request).await);
         latencies.push(started.elapsed());
-        if reply.status != 200 {
-            fail(&reply);
-        }
     }
     latencies
 }
 
-/// One connection, after a warm-up whose first answer is returned for the baseline.
-async fn sequential(addr: SocketAddr) -> (Run, Reply) {
-    let mut conn = connect(addr).await;
-    let requests = prepare(&mut conn, WARMUP + SEQUENTIAL).await;
-    let answer = send(&mut conn, &requests[0]).await;
-    if answer.status != 200 {
-        fail(&answer);
-    }
-    timed(&mut conn, &requests[1..WARMUP as usize]).await;
-    let started = Instant::now();
-    let latencies = timed(&mut conn, &requests[WARMUP as usize..]).await;
-    (Run { elapsed: started.elapsed(), latencies }, answer)
-}
-
-async fn concurrent(addr: SocketAddr) -> Run {
+/// `connections` new connections, each warmed up, then `each` requests on all at once.
+async fn measure(addr: SocketAddr, connections: usize, each: usize) -> Run {
     let mut sessions = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let mut conn = connect(addr).await;
-        let requests = prepare(&mut conn, PER_CONNECTION).await;
-        sessions.push((conn, requests));
+    for _ in 0..connections {
+        let (mut conn, mut requests) = session(addr, WARMUP + each).await;
+        timed(&mut conn, &requests[..WARMUP]).await;
+        sessions.push((conn, requests.split_off(WARMUP)));
     }
     let started = Instant::now();
-    let tasks: Vec<_> = sessions
-        .into_iter()
+    let tasks: Vec<_> = (sessions.into_iter())
         .map(|(mut conn, requests)| tokio::spawn(async move { timed(&mut conn, &requests).await }))
         .collect();
     let mut latencies = Vec::new();
@@ -189,16 +177,14 @@ async fn concurrent(addr: SocketAddr) -> Run {
 
 /// Each unauthenticated request to an operation is issued a fresh nonce.
 async fn flood(addr: SocketAddr) {
-    let mut conn = connect(addr).await;
-    let request = request(None);
-    for _ in 0..ISSUED {
-        let reply = send(&mut conn, &request).await;
+    let (mut conn, _) = session(addr, 0).await; // the first of them
+    for _ in 1..ISSUED {
+        let reply = send(&mut conn, &request(None)).await;
         assert_eq!(reply.status, 401, "an unauthenticated request gets a challenge");
     }
 }
 
-/// The baseline server: the sandbox's answer, replayed. `date` and `content-length`
-/// are left to hyper, as for the sandbox.
+/// The baseline server; `date` and `content-length` are left to hyper, as for the sandbox.
 async fn baseline(answer: Reply) -> SocketAddr {
     let listener = TcpListener::bind(SocketAddr::from(LOOPBACK)).await.expect("the baseline listens");
     let addr = listener.local_addr().expect("its address");
@@ -210,17 +196,14 @@ async fn baseline(answer: Reply) -> SocketAddr {
             .collect(),
     );
     tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+        while let Ok((stream, _)) = listener.accept().await {
             let (body, headers) = (body.clone(), Arc::clone(&headers));
             let service = service_fn(move |_| {
                 let mut response = Response::new(Full::new(body.clone()));
-                for (name, value) in headers.iter() {
-                    response.headers_mut().append(name, value.clone());
-                }
+                response.headers_mut().extend(headers.iter().cloned());
                 async move { Ok::<_, Infallible>(response) }
             });
-            // The sandbox's connection settings, so their timers cost both the same.
+            // The sandbox's connection settings, so that their timers cost both the same.
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_READ_TIMEOUT)
@@ -231,54 +214,57 @@ async fn baseline(answer: Reply) -> SocketAddr {
     addr
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime")
-}
-
 fn main() {
-    // Separate runtimes, so the servers' work runs on their own worker threads, apart
-    // from the client's.
-    let server = runtime();
-    let client = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-    let sandbox = server.block_on(Sandbox::default().log(|_| {}).start(LOOPBACK.into())).expect("it starts");
-    let (quiet, answer) = client.block_on(sequential(sandbox.addr()));
-    let (status, size) = (answer.status, answer.body.len());
+    // The servers on their own worker threads, apart from the client's, so that the
+    // sandbox's hashing and checking is not counted against the client.
+    let server = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    let client = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let start = || server.block_on(Sandbox::default().log(|_| {}).start(LOOPBACK.into())).expect("it starts");
+    let (quiet_sandbox, loaded_sandbox) = (start(), start());
+    let (quiet, loaded) = (quiet_sandbox.addr(), loaded_sandbox.addr());
+    client.block_on(flood(loaded));
+    let answer = client.block_on(async {
+        let (mut conn, requests) = session(quiet, 1).await;
+        ok(send(&mut conn, &requests[0]).await)
+    });
+    let size = answer.body.len();
     let bare = server.block_on(baseline(answer));
-    let (bare_quiet, _) = client.block_on(sequential(bare));
-    let many = client.block_on(concurrent(sandbox.addr()));
-    let bare_many = client.block_on(concurrent(bare));
-    client.block_on(flood(sandbox.addr()));
-    let (loaded, _) = client.block_on(sequential(sandbox.addr()));
+
+    let [mut sandbox_one, mut loaded_one, mut bare_one, mut sandbox_many, mut bare_many] =
+        std::array::from_fn(|_| Run::default());
+    for _ in 0..ROUNDS {
+        sandbox_one.add(client.block_on(measure(quiet, 1, SEQUENTIAL / ROUNDS)));
+        loaded_one.add(client.block_on(measure(loaded, 1, SEQUENTIAL / ROUNDS)));
+        bare_one.add(client.block_on(measure(bare, 1, SEQUENTIAL / ROUNDS)));
+        sandbox_many.add(client.block_on(measure(quiet, CONNECTIONS, PER_CONNECTION / ROUNDS)));
+        bare_many.add(client.block_on(measure(bare, CONNECTIONS, PER_CONNECTION / ROUNDS)));
+    }
 
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
-        "GET {PATH}, Digest SHA-256 qop=auth, keep-alive loopback, {cores} cores shared by client and servers"
+        "GET {PATH}, Digest SHA-256 qop=auth, keep-alive loopback; answer: 200, {size} bytes of JSON
+{cores} cores shared by the client and the servers' runtime; {WARMUP} warm-up requests per connection;
+each line is {ROUNDS} rounds of a tenth of its requests, the rounds alternating between servers
+baseline: bare hyper 1 http1 server, same runtime and connection settings, replaying the sandbox's
+answer (same status, body and headers) to every request, without auth, routing or checks\n"
     );
-    println!("answer: {status}, {size} bytes of JSON; {WARMUP} warm-up requests before each sequential run");
-    println!("baseline: bare hyper 1 http1 server, same runtime and connection settings, replaying that");
-    println!("          answer (same status, body and headers) to every request, without auth or checks");
-    println!();
-    println!("{:<44} {:>9} {:>11} {:>11}", "", "req/s", "median", "p99");
-    quiet.row(&format!("sandbox, 1 connection, {SEQUENTIAL} requests"));
-    bare_quiet.row(&format!("baseline, 1 connection, {SEQUENTIAL} requests"));
-    many.row(&format!("sandbox, {CONNECTIONS} connections x {PER_CONNECTION}"));
+    println!("{:<46} {:>8} {:>11} {:>11}", "", "req/s", "median", "p99");
+    sandbox_one.row(&format!("sandbox, 1 connection x {SEQUENTIAL}"));
+    loaded_one.row(&format!("sandbox, 1 connection x {SEQUENTIAL}, {ISSUED} issued"));
+    bare_one.row(&format!("baseline, 1 connection x {SEQUENTIAL}"));
+    sandbox_many.row(&format!("sandbox, {CONNECTIONS} connections x {PER_CONNECTION}"));
     bare_many.row(&format!("baseline, {CONNECTIONS} connections x {PER_CONNECTION}"));
-    loaded.row(&format!("sandbox, 1 connection, after {ISSUED} nonces"));
-    println!(
-        "  ({ISSUED} unauthenticated requests each issued a nonce; the sandbox keeps at most {MAX_NONCES})"
-    );
-    println!();
-    let median = |run: &Run| run.percentile(50).as_secs_f64();
-    let p99 = |run: &Run| run.percentile(99).as_secs_f64();
+    println!("({ISSUED} issued: that sandbox first answered {ISSUED} unauthenticated requests, each with a");
+    println!("  new nonce; it keeps at most {MAX_NONCES} outstanding, the oldest forgotten first)\n");
     println!(
         "sandbox/baseline: req/s {:.2} (1 connection), {:.2} ({CONNECTIONS} connections); median latency {:.1}x",
-        quiet.rate() / bare_quiet.rate(),
-        many.rate() / bare_many.rate(),
-        median(&quiet) / median(&bare_quiet),
+        sandbox_one.rate() / bare_one.rate(),
+        sandbox_many.rate() / bare_many.rate(),
+        sandbox_one.percentile(50) / bare_one.percentile(50),
     );
     println!(
-        "after {ISSUED} nonces: median {:.2}x, p99 {:.2}x the quiet sandbox's",
-        median(&loaded) / median(&quiet),
-        p99(&loaded) / p99(&quiet),
+        "with {ISSUED} issued: median {:.2}x, p99 {:.2}x the quiet sandbox's",
+        loaded_one.percentile(50) / sandbox_one.percentile(50),
+        loaded_one.percentile(99) / sandbox_one.percentile(99),
     );
 }
