@@ -203,6 +203,70 @@ async fn a_delivery_takes_metal_and_its_charge_and_reads_back() {
     assert_eq!(running.answer_findings(), Vec::<String>::new());
 }
 
+/// A seeded basket is read, changed and completed through the API: completing it buys
+/// its metal at the basket's prices, makes an order under its increment id, and takes
+/// it off the incomplete list. Lapsed prices are fixed again when it is read.
+#[tokio::test]
+async fn a_completed_basket_buys_its_metal_and_becomes_an_order() {
+    let (running, client) = sandbox(9).await;
+    running.create_customer(&serde_json::json!({"external_id": CUSTOMER})).unwrap();
+    let token = running.add_basket(CUSTOMER, &[("GAU", Decimal::ONE), ("GAG", Decimal::from(2))]).unwrap();
+    let cart = serde_json::json!({"external_customer_id": CUSTOMER, "cart_token": token});
+    let read = || {
+        let body = serde_json::json!({"customer_external_id": CUSTOMER, "cart_token": token});
+        client
+            .get_ecom_order()
+            .body(serde_json::from_value::<types::GetEcomOrderRequest>(body).unwrap())
+            .send()
+    };
+    let basket = read().await.into_data().unwrap();
+    assert_eq!(basket.pricefix.remaining, Some(240));
+
+    let mut update = cart.clone();
+    (update["sku"], update["qty"]) = (serde_json::json!("GAU"), serde_json::json!(3));
+    client
+        .update_basket_item()
+        .body(serde_json::from_value::<types::BasketItemUpdate>(update).unwrap())
+        .send()
+        .await
+        .into_data()
+        .unwrap();
+    let mut removal = cart.clone();
+    removal["sku"] = serde_json::json!("GAG");
+    client
+        .remove_basket_item()
+        .body(serde_json::from_value::<types::BasketItemRemoval>(removal).unwrap())
+        .send()
+        .await
+        .into_data()
+        .unwrap();
+
+    running.clock().advance(Duration::from_secs(300));
+    let lapsed = read().await.into_data().unwrap();
+    assert_eq!((lapsed.pricefix.updated, lapsed.pricefix.remaining), (Some(true), Some(240)));
+    assert_eq!(lapsed.items.len(), 1);
+    let price = lapsed.items[0].price.unwrap();
+    assert_eq!(lapsed.total, Some((price * Decimal::from(3)).round_dp(2)));
+
+    client
+        .complete_buy()
+        .body(serde_json::from_value::<types::CartRef>(cart).unwrap())
+        .send()
+        .await
+        .into_data()
+        .unwrap();
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::from(3));
+    let order =
+        client.get_order().external_order_id(lapsed.increment_id.as_str()).send().await.into_data().unwrap();
+    assert_eq!(order.total, lapsed.total);
+    let done = read().await.into_data().unwrap();
+    assert_eq!(done.order_creation_status, types::BasketOrderCreationStatus::Order);
+    let open =
+        client.list_incomplete_baskets().customer_external_id(CUSTOMER).send().await.into_data().unwrap();
+    assert!(open.data.is_empty());
+    assert_eq!(running.answer_findings(), Vec::<String>::new());
+}
+
 /// A token fixed for no customer trades the partner's own holdings.
 #[tokio::test]
 async fn a_token_without_a_customer_sells_the_partners_holdings() {

@@ -3,8 +3,8 @@
 //! checks each request against the spec with the engine (an invalid one gets a 422
 //! listing the violations), and logs one line per exchange.
 //!
-//! Customers, wallets, addresses, price fixes, buys, sells, deliveries and their
-//! orders are simulated: kept in memory, starting with the recordings' customers and
+//! Customers, wallets, addresses, price fixes, buys, sells, deliveries, baskets and
+//! their orders are simulated: kept in memory, starting with the recordings' customers and
 //! orders, and changed by the calls under the rules of `spec/SANDBOX.md`. The other
 //! operations answer from the recordings. A test can seed the feed, set the tokens' lifetime, hold the clock,
 //! seed balances and reset; see [`Sandbox`] and [`Running`].
@@ -28,8 +28,8 @@ pub use clock::{Clock, MANUAL_START};
 pub use rust_decimal::Decimal;
 pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, Log};
 pub use world::{
-    AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESSES, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES,
-    MAX_ORDERS, MAX_PROFILE_BYTES, MONEY_PLACES, Refusal, SIMULATED,
+    AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESSES, MAX_BASKETS, MAX_CUSTOMERS, MAX_ITEMS,
+    MAX_LIVE_FIXES, MAX_ORDERS, MAX_PROFILE_BYTES, MONEY_PLACES, Refusal, SIMULATED,
 };
 
 use crate::contract::{Contract, Spec};
@@ -260,6 +260,13 @@ impl Running {
     /// body, with at least `external_id`), without a request.
     pub fn create_customer(&self, body: &serde_json::Value) -> Result<(), Refusal> {
         self.world().create_customer(body).map(drop)
+    }
+
+    /// Seeds an open basket for an existing customer, with grams of products of the
+    /// recorded price fix (`[("GAU", Decimal::ONE)]`), priced from the feed now; returns
+    /// its cart token. No call of the API creates a basket: Minted's web view does.
+    pub fn add_basket(&self, customer: &str, items: &[(&str, Decimal)]) -> Result<String, Refusal> {
+        self.world().add_basket(customer, items, self.clock.now())
     }
 
     /// Sets a wallet's balance (`code`: `GBP`, or a metal wallet such as `MAU`).

@@ -1,13 +1,17 @@
 //! The sandbox's state and business rules: customers, their wallets and addresses
-//! (here), price fixes and trades (`trading`), and orders and deliveries (`orders`).
+//! (here), price fixes and trades (`trading`), orders and deliveries (`orders`), and
+//! baskets (`baskets`).
 //! Every rule where the docs are silent is the sandbox's own choice, listed in
 //! `spec/SANDBOX.md`; a refusal names its rule.
 //!
 //! Plain data behind one lock held for a whole call, so concurrent trades never lose
 //! an update; no I/O here.
 
+mod baskets;
 mod orders;
 mod trading;
+
+pub use baskets::MAX_BASKETS;
 
 use super::feed::{Feed, Product, decimal, number};
 use chrono::{DateTime, Utc};
@@ -38,7 +42,7 @@ pub const AMOUNT_PLACES: u32 = 4;
 pub const MONEY_PLACES: u32 = 2;
 
 /// The operations answered from the state; the others answer from the recordings.
-pub const SIMULATED: [&str; 12] = [
+pub const SIMULATED: [&str; 19] = [
     "create_customer",
     "get_customer",
     "update_customer",
@@ -51,6 +55,13 @@ pub const SIMULATED: [&str; 12] = [
     "find_order",
     "create_delivery",
     "get_walletable_balance",
+    "list_incomplete_baskets",
+    "get_ecom_order",
+    "clear_basket",
+    "set_basket_address",
+    "remove_basket_item",
+    "update_basket_item",
+    "complete_buy",
 ];
 
 /// What one delivery costs, from the customer's cash: the docs' one example (3 g of
@@ -138,6 +149,7 @@ pub struct World {
     orders: Vec<Value>,
     /// guid, order code and external id → the first order that carries it.
     index: HashMap<String, usize>,
+    baskets: Vec<baskets::Basket>,
 }
 
 impl World {
@@ -150,6 +162,7 @@ impl World {
             fixes: HashMap::new(),
             orders: Vec::new(),
             index: HashMap::new(),
+            baskets: Vec::new(),
         };
         for (profile, balances) in world.genesis.customers.clone() {
             let Some(id) = profile.get("external_id").and_then(Value::as_str).map(String::from) else {
@@ -195,6 +208,13 @@ impl World {
             "find_order" => self.find_order(body),
             "create_delivery" => self.create_delivery(body, now),
             "create_customer_address" => self.create_address(body),
+            "list_incomplete_baskets" => self.list_baskets(query, now),
+            "get_ecom_order" => self.get_basket(body, now),
+            "clear_basket" => self.clear_basket(body, now),
+            "set_basket_address" => self.set_basket_address(body),
+            "remove_basket_item" => self.remove_basket_item(body),
+            "update_basket_item" => self.update_basket_item(body),
+            "complete_buy" => self.complete_buy(body, now),
             "get_walletable_balance" => {
                 self.holdings(query_value("external_customer_id"), query_value("metal_type"))
             }
@@ -432,6 +452,19 @@ fn wallet_code(sku: &str) -> String {
 
 fn text<'v>(value: &'v Value, field: &str) -> &'v str {
     value.get(field).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A metal amount as the rules take it: positive, with at most [`AMOUNT_PLACES`] decimals.
+fn valid_amount(amount: Decimal, field: &str) -> Result<Decimal, Refusal> {
+    if amount > Decimal::ZERO && amount.normalize().scale() <= AMOUNT_PLACES {
+        return Ok(amount);
+    }
+    refuse(field, format!("an amount is positive, with at most {AMOUNT_PLACES} decimals"))
+}
+
+/// Money rounded to [`MONEY_PLACES`], half away from zero.
+fn money(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(MONEY_PLACES, RoundingStrategy::MidpointAwayFromZero)
 }
 
 fn check_size(profile: &Map<String, Value>) -> Result<(), Refusal> {

@@ -19,15 +19,7 @@ impl World {
         let Some(product) = self.feed.recorded().iter().find(|p| p.sku == sku).cloned() else {
             return refuse("body.sku", "the sandbox has no product with this sku");
         };
-        let amount = match body.get("amount").and_then(decimal) {
-            Some(amount) if amount > Decimal::ZERO && amount.normalize().scale() <= AMOUNT_PLACES => amount,
-            _ => {
-                return refuse(
-                    "body.amount",
-                    format!("an amount is positive, with at most {AMOUNT_PLACES} decimals"),
-                );
-            }
-        };
+        let amount = valid_amount(body.get("amount").and_then(decimal).unwrap_or_default(), "body.amount")?;
         let holder = Holder::Customer(customer);
         let wallets = self.wallets(holder);
         let held = wallets.get(&product.currency_id).copied().unwrap_or_default();

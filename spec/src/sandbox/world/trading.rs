@@ -132,32 +132,19 @@ impl World {
                     "the price fix has no such product (give a sku or product_id it lists)",
                 );
             };
-            let amount = match item.get("amount").and_then(decimal) {
-                Some(amount) if amount > Decimal::ZERO && amount.normalize().scale() <= AMOUNT_PLACES => {
-                    amount
-                }
-                _ => {
-                    return refuse(
-                        &at("amount"),
-                        format!("an amount is positive, with at most {AMOUNT_PLACES} decimals"),
-                    );
-                }
-            };
+            let amount = item.get("amount").and_then(decimal).unwrap_or_default();
+            let amount = valid_amount(amount, &at("amount"))?;
             let unit = match side {
                 Side::Buy => product.buy,
                 Side::Sell => product.sell,
             };
-            let Some(total) = unit.checked_mul(amount) else {
-                return refuse(&at("amount"), "the amount is too large to price");
-            };
-            let total = total.round_dp_with_strategy(MONEY_PLACES, RoundingStrategy::MidpointAwayFromZero);
-            lines.push(Line { index, product: product.clone(), amount, unit, total });
+            lines.push(Line::priced(index, product.clone(), amount, unit)?);
         }
         Ok(lines)
     }
 
     /// Moves the metal and cash of checked lines and keeps one order per line.
-    fn place(
+    pub(super) fn place(
         &mut self,
         body: &Value,
         holder: Holder<'_>,
@@ -233,7 +220,7 @@ impl World {
         })
     }
 
-    fn token(&mut self) -> String {
+    pub(super) fn token(&mut self) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         (0..32).map(|_| ALPHABET[(self.feed.next_u64() % ALPHABET.len() as u64) as usize] as char).collect()
     }
@@ -262,10 +249,25 @@ impl Side {
     }
 }
 
-struct Line {
+pub(super) struct Line {
     index: usize,
     product: Product,
     amount: Decimal,
     unit: Decimal,
     total: Decimal,
+}
+
+impl Line {
+    /// Item `index` of a trade: `amount` at `unit`, its total rounded as money.
+    pub(super) fn priced(
+        index: usize,
+        product: Product,
+        amount: Decimal,
+        unit: Decimal,
+    ) -> Result<Line, Refusal> {
+        match unit.checked_mul(amount) {
+            Some(total) => Ok(Line { index, product, amount, unit, total: money(total) }),
+            None => refuse(&format!("body.items.{index}.amount"), "the amount is too large to price"),
+        }
+    }
 }
