@@ -111,6 +111,9 @@ async fn every_operation_answers_through_the_generated_client() {
         .unwrap();
     let update = recorded("update_customer/update-customer.json", "/request/body");
     assert_eq!(updated["lastname"], update["lastname"]);
+    let read_back =
+        client.get_customer().external_customer_id("MTD0018232").send().await.into_data().unwrap();
+    assert_eq!(json_of(&read_back.lastname), update["lastname"], "an update changes what Get returns");
     let balances =
         client.get_customer_balance().customer_external_id("MTD0018232").send().await.into_data().unwrap();
     assert_eq!(balances.len(), customer.wallets.len());

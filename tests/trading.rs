@@ -126,6 +126,14 @@ async fn create_buy_sell_and_read_back_with_every_number_checked() {
         .into_data()
         .unwrap();
     assert_eq!(found.type_, types::OrderType::Sell);
+    let by_external_id = client
+        .find_order()
+        .body(types::FindOrderRequest::builder().external_id(Some("T-BUY".to_string())))
+        .send()
+        .await
+        .into_data()
+        .unwrap();
+    assert_eq!(by_external_id.order_code, order.order_code);
 
     // Refusals, each naming its rule and field; none of them moves a wallet.
     let oversell = client.sell().body(sell(&fixed.token, "T-OVER", two)).send().await.unwrap_err();
