@@ -118,6 +118,10 @@ async fn every_operation_answers_through_the_generated_client() {
         client.get_customer_balance().customer_external_id("MTD0018232").send().await.into_data().unwrap();
     assert_eq!(balances.len(), customer.wallets.len());
     assert!(balances.iter().all(|b| b.customer_external_id == "MTD0018232"));
+    // An id only a recorded request names (Customer Balance's) answers too, with nothing held.
+    let named =
+        client.get_customer_balance().customer_external_id("1710174559").send().await.into_data().unwrap();
+    assert!(named.iter().all(|b| b.balance.is_zero()) && !named.is_empty());
     for data in [
         client
             .create_customer_address()

@@ -14,6 +14,8 @@ pub struct Answers {
     recorded: HashMap<String, Vec<Recorded>>,
     /// Per operation without a recorded response: its 200 body, shaped from the schema.
     shaped: HashMap<String, Value>,
+    /// The customer ids recorded requests name in a path or query parameter.
+    customer_ids: Vec<String>,
 }
 
 struct Recorded {
@@ -57,10 +59,16 @@ impl Answers {
         }
         let mut recorded: HashMap<String, Vec<Recorded>> = HashMap::new();
         let mut components = Components { document: &spec.document, values: HashMap::new() };
+        let mut customer_ids = Vec::new();
         for exchange in loaded.exchanges {
+            let routed = exchange.request.as_ref().and_then(|r| contract.route(&r.method, &r.path));
+            // Every request counts here, answered or not (most recordings show no answer).
+            let path_values = routed.iter().flat_map(|(_, values)| values);
+            let query = exchange.request.iter().flat_map(|r| &r.query);
+            let named = path_values.chain(query).filter(|(name, _)| name.contains("customer"));
+            customer_ids.extend(named.map(|(_, id)| id.clone()));
             let Some(response) = exchange.response else { continue };
             let Body::Json(response_body) = response.body else { continue };
-            let routed = exchange.request.as_ref().and_then(|r| contract.route(&r.method, &r.path));
             let Some(id) = routed.as_ref().map(|(op, _)| op.id.clone()).or(exchange.operation) else {
                 continue;
             };
@@ -83,7 +91,7 @@ impl Answers {
             .filter(|op| !recorded.contains_key(&op.id))
             .filter_map(|op| Some((op.id.clone(), components.shape(spec.response_schema(&op.id, 200)?, 0))))
             .collect();
-        Ok(Answers { recorded, shaped })
+        Ok(Answers { recorded, shaped, customer_ids })
     }
 
     /// The answer to a request for `operation`; `None` when there is nothing to answer with.
@@ -107,6 +115,12 @@ impl Answers {
     pub fn recorded_data(&self, operation: &str) -> Vec<Value> {
         let recorded = self.recorded.get(operation).map_or(&[][..], Vec::as_slice);
         recorded.iter().filter(|r| r.status == 200).filter_map(|r| r.response.get("data").cloned()).collect()
+    }
+
+    /// The customer ids the recorded requests name in their path or query (any
+    /// parameter whose name says `customer`), answered or not.
+    pub fn recorded_customer_ids(&self) -> Vec<String> {
+        self.customer_ids.clone()
     }
 
     /// Which operations are answered from a recording, and which from the schema.

@@ -185,8 +185,8 @@ impl Sandbox {
             None => Loaded::from_texts(crate::embedded::RECORDINGS.iter().copied(), &scope),
         };
         let answers = Answers::load(&spec, &contract, recordings).map_err(StartError::Recordings)?;
-        let genesis =
-            Genesis::recorded(self.seed, self.token_ttl, |operation| answers.recorded_data(operation));
+        let recorded = |operation: &str| answers.recorded_data(operation);
+        let genesis = Genesis::recorded(self.seed, self.token_ttl, recorded, answers.recorded_customer_ids());
         let world = Arc::new(Mutex::new(World::new(genesis)));
         let answer_findings = self.check_answers.then(Arc::default);
         let (recorded, shaped) = answers.sources();

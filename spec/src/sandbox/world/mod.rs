@@ -499,10 +499,15 @@ fn merge_profile(profile: &mut Map<String, Value>, body: &Value) {
 
 impl Genesis {
     /// The products of the first recorded price fix, and the customers and orders the
-    /// recordings show, so that their ids answer. A recorded order that does not say
+    /// recordings show or their requests name, so that their ids answer. A recorded order that does not say
     /// its type or currency (Get Order's examples) is taken as a buy in GBP, as Find
     /// Order must say both.
-    pub fn recorded(seed: u64, token_ttl: Duration, recorded: impl Fn(&str) -> Vec<Value>) -> Genesis {
+    pub fn recorded(
+        seed: u64,
+        token_ttl: Duration,
+        recorded: impl Fn(&str) -> Vec<Value>,
+        named_customers: Vec<String>,
+    ) -> Genesis {
         let products =
             recorded("price_fix").iter().map(super::feed::recorded_products).find(|p| !p.is_empty());
         let mut customers = Vec::new();
@@ -525,6 +530,15 @@ impl Genesis {
                 order.entry("type").or_insert_with(|| Value::from(trading::Side::Buy.name()));
                 order.entry("currency_code").or_insert_with(|| Value::from(CASH));
                 orders.push(Value::Object(order.clone()));
+            }
+        }
+        // A customer a recorded request names but no recording shows: the id alone,
+        // with the fields a customer's answers require, empty.
+        for id in named_customers {
+            let profile =
+                json!({"external_id": id, "firstname": "", "email": "", "phone": "", "fullname": ""});
+            if let Value::Object(profile) = profile {
+                customers.push((profile, Vec::new()));
             }
         }
         Genesis { seed, token_ttl, products: products.unwrap_or_default(), customers, orders }
