@@ -31,7 +31,7 @@ fn main() {
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
     write(&out_dir.join("codegen.rs"), &prettyplease::unparse(&client));
-    write(&out_dir.join("operations.rs"), &operation_table(&document));
+    write(&out_dir.join("operations.rs"), &operation_table(&document, &marked));
     // The CLI and the mocks name the client's types, so they come from the same generator.
     if feature("cli") {
         let cli = generated(&document, || generator.cli(&spec, "minted_connect"));
@@ -216,9 +216,23 @@ fn check_references(document: &Value, node: &Value, at: &str) {
 }
 
 /// `src/operations.rs` includes this: one `Operation` per operation in the spec.
-fn operation_table(document: &Value) -> String {
+/// `marked` (the spec as written) says where the bodies hold marked data.
+fn operation_table(document: &Value, marked: &Value) -> String {
     let mut rows = String::new();
     for def in document::operations(document) {
+        let marked_op = def.object(marked);
+        let redactions = |holder: &Value| {
+            let pointers =
+                document::json_schema(holder).map(|schema| document::sensitive_pointers(marked, schema));
+            let pairs: Vec<String> = pointers
+                .into_iter()
+                .flatten()
+                .map(|(at, with)| format!("({at:?}, {:?})", with.to_string()))
+                .collect();
+            format!("&[{}]", pairs.join(", "))
+        };
+        let redact_request = redactions(&marked_op["requestBody"]);
+        let redact_response = redactions(&marked_op["responses"]["200"]);
         let OperationDef { id, method, path, .. } = &def;
         let (op, at) = (def.object(document), def.place());
         if !def.named {
@@ -242,7 +256,8 @@ fn operation_table(document: &Value) -> String {
         rows += &format!(
             "    Operation {{ id: {id:?}, method: {method:?}, path: {path:?}, api_version: {api_version:?}, \
                  #[cfg(test)] request: {request}, #[cfg(test)] response: roundtrip::<types::{response}>, \
-                 decode_response: decode::<types::{response}> }},\n",
+                 decode_response: decode::<types::{response}>, redact_request: {redact_request}, \
+                 redact_response: {redact_response} }},\n",
         );
     }
     format!("pub(crate) static OPERATIONS: &[Operation] = &[\n{rows}];\n")

@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --example quickstart --features sandbox   # against a sandbox started in this process
 //! MINTED_BASE_URL=... MINTED_USERNAME=... MINTED_PASSWORD=... cargo run --example quickstart --features sandbox
+//! MINTED_RECORD=target/recorded cargo run --example quickstart --features sandbox   # and record every exchange
 //! ```
 
 use minted_connect::prelude::*;
@@ -172,11 +173,12 @@ async fn connect() -> Result<(Client, Option<sandbox::Running>), Box<dyn Error>>
     let running = Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await?;
     println!("No MINTED_BASE_URL: against the sandbox on {}, which simulates the platform", running.url());
     println!("(seed 0; its rules, where the docs are silent, are in spec/SANDBOX.md)");
-    let client = Client::builder()
-        .base_url(running.url())
-        .credentials(sandbox::USERNAME, sandbox::PASSWORD)
-        .build()?;
-    Ok((client, Some(running)))
+    let mut builder =
+        Client::builder().base_url(running.url()).credentials(sandbox::USERNAME, sandbox::PASSWORD);
+    if let Some(dir) = Variable::Record.read() {
+        builder = builder.record(dir);
+    }
+    Ok((builder.build()?, Some(running)))
 }
 
 struct PriceToken {

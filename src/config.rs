@@ -2,9 +2,11 @@
 
 use crate::auth::{Credentials, DigestSession};
 use crate::error::Error;
+use crate::record::Recorder;
 use crate::transport::ClientState;
 use crate::{Client, STAGING_URL};
 use reqwest::header::HeaderValue;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +33,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     http: Option<reqwest::Client>,
+    record: Option<PathBuf>,
 }
 
 impl Default for ClientBuilder {
@@ -44,6 +47,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             http: None,
+            record: None,
         }
     }
 }
@@ -102,6 +106,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Records every exchange into this folder (made if missing), one file each in the
+    /// project's recording format, for `cargo xtask verify DIR`. Before anything is
+    /// written, the data the spec marks `x-sensitive` is replaced by placeholders that
+    /// pass its schema, customers' ids by `customer-N`, and no header that
+    /// authenticates is kept. A file that cannot be written is logged once and never
+    /// fails the call. Off by default; [`Variable::Record`] sets it for [`Client::from_env`].
+    pub fn record(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.record = Some(dir.into());
+        self
+    }
+
     /// The client.
     ///
     /// # Errors
@@ -125,6 +140,7 @@ impl ClientBuilder {
             language: header("language", &self.language)?,
             api_version: self.api_version.as_deref().map(|v| header("api-version", v)).transpose()?,
             digest: self.credentials.map(|credentials| Arc::new(DigestSession::new(credentials))),
+            recorder: self.record.map(|dir| Arc::new(Recorder::new(dir))),
         };
         let http = match self.http {
             Some(http) => http,
@@ -148,7 +164,7 @@ impl Client {
 
     /// A client configured from the environment: [`Variable::BaseUrl`],
     /// [`Variable::Username`] and [`Variable::Password`] must be set, and
-    /// [`Variable::ClientId`] and [`Variable::Language`] may be.
+    /// [`Variable::ClientId`], [`Variable::Language`] and [`Variable::Record`] may be.
     pub fn from_env() -> Result<Client, Error> {
         from_variables(|variable| variable.read())?.build()
     }
@@ -169,6 +185,8 @@ pub enum Variable {
     ClientId,
     /// `MINTED_LANGUAGE`: the `Accept-Language` header (default `tr`).
     Language,
+    /// `MINTED_RECORD`: a folder to record every exchange into ([`ClientBuilder::record`]).
+    Record,
 }
 
 impl Variable {
@@ -180,6 +198,7 @@ impl Variable {
             Variable::Password => "MINTED_PASSWORD",
             Variable::ClientId => "MINTED_CLIENT_ID",
             Variable::Language => "MINTED_LANGUAGE",
+            Variable::Record => "MINTED_RECORD",
         }
     }
 
@@ -205,6 +224,9 @@ fn from_variables(variable: impl Fn(Variable) -> Option<String>) -> Result<Clien
     }
     if let Some(language) = variable(Variable::Language) {
         builder = builder.language(language);
+    }
+    if let Some(dir) = variable(Variable::Record) {
+        builder = builder.record(dir);
     }
     Ok(builder)
 }

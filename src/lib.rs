@@ -76,6 +76,7 @@ mod config;
 pub mod envelope;
 mod error;
 mod operations;
+mod record;
 mod transport;
 
 pub use config::{ClientBuilder, Variable};

@@ -31,6 +31,11 @@ pub(crate) struct Operation {
     pub response: Roundtrip,
     /// Decodes a 200 response body as the client will, saying where it does not fit.
     pub decode_response: Decode,
+    /// Where the request body holds data the spec marks `x-sensitive` (a JSON pointer,
+    /// `*` for every array item), with the JSON of the placeholder a recording writes.
+    pub redact_request: &'static [(&'static str, &'static str)],
+    /// The same for the 200 response body.
+    pub redact_response: &'static [(&'static str, &'static str)],
 }
 
 /// Parses JSON into a generated type and serializes it again: the result is

@@ -7,6 +7,7 @@
 
 use crate::auth::DigestSession;
 use crate::error::{AuthFailure, BodyStart, Failure};
+use crate::record::{Recorder, Sent};
 use crate::{Client, operations};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
@@ -22,6 +23,8 @@ pub struct ClientState {
     pub(crate) language: HeaderValue,
     pub(crate) api_version: Option<HeaderValue>,
     pub(crate) digest: Option<Arc<DigestSession>>,
+    /// Where exchanges are recorded, when they are.
+    pub(crate) recorder: Option<Arc<Recorder>>,
 }
 
 impl ClientHooks<ClientState> for Client {
@@ -73,13 +76,16 @@ impl ClientState {
         let spec = operations::find(operation);
         // The path template, not the path: paths carry customers' ids.
         let target = spec.map_or(operation, |op| op.path);
+        // Taken before authentication: a recording never holds `Authorization`.
+        let recording =
+            self.recorder.as_deref().zip(spec).map(|(recorder, op)| (recorder, op, Sent::of(&request)));
         let Some(digest) = &self.digest else {
             log::debug!("{operation}: {} {target}", request.method());
             let response = http.execute(request).await?;
             if response.status() == StatusCode::UNAUTHORIZED {
                 return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::NoCredentials)));
             }
-            return classify(response, operation, spec).await;
+            return classify(response, operation, spec, recording).await;
         };
 
         let replay = request.try_clone();
@@ -98,7 +104,7 @@ impl ClientState {
             if first_contact.is_some() {
                 digest.note_not_asked();
             }
-            return classify(response, operation, spec).await;
+            return classify(response, operation, spec, recording).await;
         }
 
         let adopted = digest.adopt(response.headers());
@@ -128,7 +134,7 @@ impl ClientState {
             log::debug!("{operation}: credentials refused");
             return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::Rejected)));
         }
-        classify(response, operation, spec).await
+        classify(response, operation, spec, recording).await
     }
 }
 
@@ -139,16 +145,20 @@ impl ClientState {
 /// would be placed again.
 const REFUSED_200: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
-/// Reads the body and decides what the response means.
+/// Reads the body and decides what the response means; records the exchange when asked.
 async fn classify(
     response: Response,
     operation: &'static str,
     spec: Option<&operations::Operation>,
+    recording: Option<(&Recorder, &operations::Operation, Sent)>,
 ) -> reqwest::Result<Response> {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
+    if let Some((recorder, op, sent)) = recording {
+        recorder.write(op, sent, status.as_u16(), &body);
+    }
     let failure = if status == StatusCode::OK {
         fit_of_success(&body, operation, spec)
     } else {

@@ -3,7 +3,7 @@
 //! (`paths` → path item → method), for the client's build script, the engine and the sandbox.
 
 use crate::pointer;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -226,9 +226,108 @@ pub fn sensitive_fields(document: &Value) -> BTreeMap<String, BTreeSet<String>> 
     marked
 }
 
+/// Where a body holds marked data: a pointer per [`SENSITIVE`] property reachable
+/// from `schema` (`*` stands for every item of an array), with a placeholder that
+/// keeps the field's type and passes its schema ([`placeholder`]). `$ref`s, `allOf`,
+/// `anyOf`, `oneOf`, `properties` and `items` are followed; a component already on
+/// the way down is not entered again.
+pub fn sensitive_pointers(document: &Value, schema: &Value) -> Vec<(String, Value)> {
+    fn walk<'d>(
+        document: &'d Value,
+        schema: &'d Value,
+        at: &str,
+        entered: &mut Vec<&'d str>,
+        found: &mut Vec<(String, Value)>,
+    ) {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            if entered.contains(&reference) {
+                return;
+            }
+            let Ok(target) = resolve(document, schema) else { return };
+            entered.push(reference);
+            walk(document, target, at, entered, found);
+            entered.pop();
+            return;
+        }
+        for keyword in ["allOf", "anyOf", "oneOf"] {
+            for member in schema.get(keyword).and_then(Value::as_array).into_iter().flatten() {
+                walk(document, member, at, entered, found);
+            }
+        }
+        for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let inner = format!("{at}/{}", pointer::escape(name));
+            if property.get(SENSITIVE) == Some(&Value::Bool(true)) {
+                if !found.iter().any(|(pointer, _)| *pointer == inner) {
+                    found.push((inner, placeholder(document, property)));
+                }
+            } else {
+                walk(document, property, &inner, entered, found);
+            }
+        }
+        if let Some(items) = schema.get("items") {
+            walk(document, items, &format!("{at}/*"), entered, found);
+        }
+    }
+    let mut found = Vec::new();
+    walk(document, schema, "", &mut Vec::new(), &mut found);
+    found
+}
+
+/// A stand-in for a marked value that passes the field's schema, so that a redacted
+/// recording still verifies: an e-mail stays an address, a date a date, a string of
+/// bounded length keeps within its bounds. The marked fields' only patterns are dates
+/// (a test in `spec/tests` checks every placeholder against its field's schema).
+pub fn placeholder(document: &Value, field: &Value) -> Value {
+    let mut schema = resolve(document, field).unwrap_or(field);
+    if let Some(first) = schema.get("allOf").and_then(|members| members.as_array()?.first()) {
+        schema = resolve(document, first).unwrap_or(first);
+    }
+    let keyword = |name: &str| field.get(name).or_else(|| schema.get(name));
+    match keyword("type").and_then(Value::as_str) {
+        Some("integer" | "number") => keyword("minimum").cloned().unwrap_or(Value::from(0)),
+        Some("boolean") => Value::Bool(false),
+        Some("array") => Value::Array(Vec::new()),
+        Some("object") => Value::Object(Map::new()),
+        _ => {
+            let text = match (keyword("format").and_then(Value::as_str), keyword("pattern")) {
+                (Some("email"), _) => "redacted@example.com".to_string(),
+                (Some("date"), _) | (_, Some(_)) => "1970-01-01".to_string(),
+                (Some("date-time"), _) => "1970-01-01T00:00:00Z".to_string(),
+                _ => {
+                    let bound = |name| keyword(name).and_then(Value::as_u64).map(|n| n as usize);
+                    let mut text = "REDACTED".to_string();
+                    while text.chars().count() < bound("minLength").unwrap_or(0) {
+                        text.push('X');
+                    }
+                    text.chars().take(bound("maxLength").unwrap_or(usize::MAX)).collect()
+                }
+            };
+            Value::String(text)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marked_fields_are_found_through_references_and_arrays() {
+        let document = parse(crate::embedded::YAML).unwrap();
+        let get_customer =
+            document.pointer("/paths/~1partner~1customer~1{external_customer_id}/get").unwrap();
+        let schema = json_schema(&get_customer["responses"]["200"]).unwrap();
+        let pointers = sensitive_pointers(&document, schema);
+        let email = pointers.iter().find(|(pointer, _)| pointer == "/data/email").unwrap();
+        assert_eq!(email.1, "REDACTED", "the response's email has no format");
+        let create = document.pointer("/paths/~1partner~1customer/post").unwrap();
+        let pointers = sensitive_pointers(&document, json_schema(&create["requestBody"]).unwrap());
+        let placeholders: BTreeMap<&str, &Value> = pointers.iter().map(|(p, v)| (p.as_str(), v)).collect();
+        assert_eq!(placeholders["/email"], "redacted@example.com");
+        assert_eq!(placeholders["/birthdate"], "1970-01-01");
+        assert_eq!(placeholders["/firstname"], "REDACTED", "3 to 40 characters");
+        assert!(!placeholders.contains_key("/external_id"));
+    }
 
     #[test]
     fn the_embedded_spec_has_every_operation_named() {

@@ -76,11 +76,12 @@ async fn session(connection: Connection) -> Result<Session, Error> {
             .start(([127, 0, 0, 1], 0).into())
             .await
             .map_err(|e| Error::Config(format!("--sandbox: {e}")))?;
-        let client = Client::builder()
-            .base_url(running.url())
-            .credentials(sandbox::USERNAME, sandbox::PASSWORD)
-            .build()?;
-        return Ok(Session { client, _keep_alive: Some(Box::new(running)) });
+        let mut builder =
+            Client::builder().base_url(running.url()).credentials(sandbox::USERNAME, sandbox::PASSWORD);
+        if let Some(dir) = Variable::Record.read() {
+            builder = builder.record(dir);
+        }
+        return Ok(Session { client: builder.build()?, _keep_alive: Some(Box::new(running)) });
     }
     // A flag, else its variable, read by the client's one rule (empty is unset).
     let given = |flag: Option<String>, variable: Variable| {
@@ -95,6 +96,9 @@ async fn session(connection: Connection) -> Result<Session, Error> {
     );
     if let Some(client_id) = Variable::ClientId.read() {
         builder = builder.client_id(client_id);
+    }
+    if let Some(dir) = Variable::Record.read() {
+        builder = builder.record(dir);
     }
     if let Some(language) = Variable::Language.read() {
         builder = builder.language(language);
