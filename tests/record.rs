@@ -1,0 +1,141 @@
+//! The client records what it sends and receives, redacted by the spec before anything
+//! touches the disk: no password, no `Authorization`, no value of a marked field, and
+//! customers' ids replaced consistently; and what it wrote verifies `--strict`.
+
+mod support;
+
+use minted_connect::prelude::*;
+use minted_connect::{Client, IntoData, types};
+use minted_spec::contract::{Contract, Spec};
+use minted_spec::load::Loaded;
+use minted_spec::sandbox::{self, Decimal, Running, Sandbox};
+use std::path::{Path, PathBuf};
+
+const CUSTOMER: &str = "Ada-Lovelace-1815";
+/// Every value below is marked `x-sensitive` in the spec, or is the password.
+const SECRETS: [&str; 6] =
+    ["Augusta", "Byron-King", "ada.secret@example.org", "+447700900123", "98765432109", "1815-12-10"];
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("record-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+async fn recording_client(dir: &Path) -> (Running, Client) {
+    let running = Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let client = Client::builder()
+        .base_url(running.url())
+        .credentials(sandbox::USERNAME, sandbox::PASSWORD)
+        .record(dir)
+        .build()
+        .unwrap();
+    (running, client)
+}
+
+/// Create a customer with personal data, read it back, fix prices, buy, read the order.
+async fn flow(client: &Client) {
+    let [first, last, email, phone, identity, birthdate] = SECRETS;
+    let create = serde_json::json!({
+        "external_id": CUSTOMER, "firstname": first, "lastname": last, "email": email,
+        "phone": phone, "identity_number": identity, "birthdate": birthdate,
+    });
+    let create: types::CreateCustomerRequest = serde_json::from_value(create).unwrap();
+    client.create_customer().body(create).send().await.into_data().unwrap();
+    client.get_customer().external_customer_id(CUSTOMER).send().await.into_data().unwrap();
+    let fix =
+        types::PriceFixRequest::builder().type_("digital").customer_external_id(Some(CUSTOMER.to_string()));
+    let fix = client.price_fix().body(fix).send().await.into_data().unwrap();
+    let buyer = types::OrderCustomer::builder()
+        .external_id(CUSTOMER)
+        .firstname(first)
+        .lastname(last)
+        .email(email)
+        .phone(phone)
+        .identity_number(identity)
+        .birthdate(Some(birthdate.parse().unwrap()));
+    let buy = types::BuyRequest::builder()
+        .price_token(Some(fix.token))
+        .external_id(Some("REC-1".to_string()))
+        .customer(buyer)
+        .items(vec![types::BuyItem {
+            sku: Some("GAU".into()),
+            product_id: None,
+            amount: Some(Decimal::ONE),
+        }]);
+    client.buy().body(buy).send().await.into_data().unwrap();
+    client.get_order().external_order_id("REC-1").send().await.into_data().unwrap();
+}
+
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            (path.display().to_string(), std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn a_recorded_session_holds_no_secret_and_verifies_strictly() {
+    let dir = fresh_dir("session");
+    let (_running, client) = recording_client(&dir).await;
+    flow(&client).await;
+
+    let files = files(&dir);
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.rsplit('/').next().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "00001-create_customer.json",
+            "00002-get_customer.json",
+            "00003-price_fix.json",
+            "00004-buy.json",
+            "00005-get_order.json"
+        ]
+    );
+    for (name, text) in &files {
+        for secret in SECRETS.iter().chain(&[sandbox::PASSWORD, CUSTOMER, "Digest ", "authorization"]) {
+            assert!(
+                !text.to_lowercase().contains(&secret.to_lowercase()),
+                "{name} holds {secret:?}:\n{text}"
+            );
+        }
+    }
+    // Created customer-1, then read customer-1: the same placeholder in the body and the path.
+    let created: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
+    let read: serde_json::Value = serde_json::from_str(&files[1].1).unwrap();
+    assert_eq!(created["request"]["body"]["external_id"], "customer-1");
+    assert_eq!(read["request"]["path"], "/partner/customer/customer-1");
+    assert_eq!(read["source"], "traffic");
+
+    let contract = Contract::compile(&Spec::embedded().unwrap()).unwrap();
+    let loaded = Loaded::from_paths(&[dir], &contract.scope(&[]));
+    let outcome = minted_spec::verify::check_all(&contract, loaded, true);
+    assert_eq!(outcome.exchanges, 5);
+    assert!(outcome.findings.is_empty(), "{:#?}", outcome.findings);
+}
+
+/// A folder that cannot be written fails no call.
+#[tokio::test]
+async fn a_recording_that_cannot_be_written_fails_no_call() {
+    let blocked = fresh_dir("blocked");
+    std::fs::write(&blocked, "a file where the folder should be").unwrap();
+    let (_running, client) = recording_client(&blocked).await;
+    flow(&client).await;
+    assert!(blocked.is_file());
+}
+
+/// Off by default: a client built without `record` (or `MINTED_RECORD`) has no recorder.
+#[tokio::test]
+async fn recording_is_off_by_default() {
+    let running = Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let client = support::sandbox_client(&running);
+    assert!(format!("{client:?}").contains("recorder: None"), "{client:?}");
+    let dir = fresh_dir("on");
+    let (_running, recording) = recording_client(&dir).await;
+    assert!(format!("{recording:?}").contains("Recorder { dir: "), "{recording:?}");
+}
