@@ -257,14 +257,21 @@ fn check_body(validator: &Validator, body: &Body, location: &'static str, found:
 /// A value that fails its schema makes `unevaluatedProperties` drop the annotations of
 /// what encloses it: the field holding it is reported (and, up the tree, every field
 /// holding that), and so is every documented sibling its failed `allOf` member declared
-/// (`code`, `message` and `success` beside a `code` of the wrong type). One defect is one
-/// finding; a real undocumented field beside a failure shows once the failure is fixed.
+/// (`code`, `message` and `success` beside a `code` of the wrong type; a customer's
+/// `email` beside an undocumented field in one of its wallets). One defect is one
+/// finding; a real undocumented field beside a failure shows once the failure is fixed
+/// (`suggest` goes round until it does).
 fn is_cascade(pointer: &str, findings: &[Found]) -> bool {
     let inside = |outer: &str, inner: &str| inner.strip_prefix(outer).is_some_and(|r| r.starts_with('/'));
+    // Deeper than a sibling: an undocumented field down in a member fails that member too.
+    let below = |outer: &str, inner: &str| {
+        inner.strip_prefix(outer).and_then(|r| r.strip_prefix('/')).is_some_and(|r| r.contains('/'))
+    };
     let object = pointer.rsplit_once('/').map_or("", |(object, _)| object);
     findings.iter().any(|other| {
         inside(pointer, &other.pointer)
             || (other.kind != Kind::UndocumentedField && inside(object, &other.pointer))
+            || below(object, &other.pointer)
     })
 }
 

@@ -105,6 +105,11 @@ pub fn operations(document: &Value) -> Vec<OperationDef> {
     operations
 }
 
+/// A value written as YAML, as the spec is (for fragments a maintainer pastes in).
+pub fn to_yaml(value: &Value) -> String {
+    yaml_serde::to_string(value).unwrap_or_else(|e| format!("# cannot be written as YAML: {e}\n"))
+}
+
 /// Follows a local `$ref` (`#/components/...`); any other node is itself.
 pub fn resolve<'d>(document: &'d Value, node: &'d Value) -> Result<&'d Value, String> {
     match node.get("$ref").and_then(Value::as_str) {

@@ -5,7 +5,8 @@
 //!   its operations (all the client's build script needs).
 //! - Feature `verify`: [`RECORDINGS`], and the engine that checks exchanges against the
 //!   spec: [`contract`] compiles it, [`load`] reads our recording format and HAR 1.2
-//!   into the model of [`exchange`], [`check`] checks one exchange, [`verify`] a whole set.
+//!   into the model of [`exchange`], [`check`] checks one exchange, [`verify`] a whole set,
+//!   and [`suggest`] proposes the spec edits that would make drifted exchanges pass.
 //! - Feature `sandbox`: [`sandbox`], a local server of the API.
 //!
 //! Nothing here depends on the client crate, so `cargo xtask verify` works on a spec
@@ -36,6 +37,8 @@ mod recording;
 pub mod sandbox;
 #[cfg(feature = "verify")]
 mod schema;
+#[cfg(feature = "verify")]
+pub mod suggest;
 #[cfg(feature = "verify")]
 pub mod verify;
 

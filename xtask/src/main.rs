@@ -40,6 +40,12 @@ enum Command {
         /// (a production host, say). Repeatable.
         #[arg(long = "host", value_name = "HOST")]
         hosts: Vec<String>,
+        /// After the report, the spec edit that would answer each finding of drift
+        /// (undocumented field or status, wrong type, null, value outside an enum,
+        /// missing required field), as a YAML fragment at its JSON pointer. The spec
+        /// file is never changed.
+        #[arg(long)]
+        suggest: bool,
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
     },
@@ -96,20 +102,30 @@ enum Format {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Verify { spec, strict, format, hosts, paths } => {
+        Command::Verify { spec, strict, format, hosts, suggest, paths } => {
             let paths = if paths.is_empty() { vec![in_workspace("spec/recordings")] } else { paths };
             let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));
-            let report = match verify::run(&verify::Options { spec, paths, strict, hosts }) {
+            let options = verify::Options { spec, paths, strict, hosts };
+            let report = match verify::run(&options) {
                 Ok(report) => report,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);
                 }
             };
-            let text = match format {
+            let mut text = match format {
                 Format::Text => report.text(),
                 Format::Json => serde_json::to_string_pretty(&report).expect("findings serialize") + "\n",
             };
+            if suggest {
+                match verify::suggestions(&options) {
+                    Ok(suggestions) => text += &suggestions,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             // A reader that stops early (`| head`) is not an error of ours.
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::from(report.exit_code())

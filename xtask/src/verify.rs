@@ -4,7 +4,9 @@
 use crate::inventory;
 use crate::report::Report;
 use minted_spec::contract::{Contract, Spec, SpecError};
+use minted_spec::document::to_yaml;
 use minted_spec::load::Loaded;
+use minted_spec::suggest::suggest;
 use minted_spec::verify::check_all;
 use std::path::PathBuf;
 
@@ -29,4 +31,35 @@ pub fn run(options: &Options) -> Result<Report, SpecError> {
     let coverage = inventory::coverage(&options.spec, &spec.document).map_err(SpecError)?;
     let operations: Vec<String> = contract.operations.iter().map(|op| op.id.clone()).collect();
     Ok(Report::new(outcome, &operations, coverage))
+}
+
+/// `--suggest`: for each drift the exchanges show, the spec edit that would make them
+/// pass, as a YAML fragment at its JSON pointer, with a draft `x-doc-note`. The spec
+/// file is not changed.
+pub fn suggestions(options: &Options) -> Result<String, SpecError> {
+    let spec = Spec::read(&options.spec)?;
+    let contract = Contract::compile(&spec)?;
+    let loaded = Loaded::from_paths(&options.paths, &contract.scope(&options.hosts));
+    let suggestions = suggest(&spec.document, &loaded.exchanges, options.strict).map_err(SpecError)?;
+    if suggestions.is_empty() {
+        return Ok("no spec edit to suggest\n".into());
+    }
+    let mut text = format!(
+        "\n{} suggested edits to {} (review each; the file is not changed):\n",
+        suggestions.len(),
+        options.spec.display()
+    );
+    for suggestion in suggestions {
+        let kinds: Vec<String> = suggestion.kinds.iter().map(|k| k.name()).collect();
+        text += &format!(
+            "\n# {}, from {}\nat {}:\n",
+            kinds.join(", "),
+            suggestion.files.join(", "),
+            suggestion.at
+        );
+        for line in to_yaml(&suggestion.value).lines() {
+            text += &format!("  {line}\n");
+        }
+    }
+    Ok(text)
 }
