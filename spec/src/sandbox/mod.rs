@@ -87,6 +87,7 @@ pub struct Sandbox {
     token_ttl: Duration,
     clock: Clock,
     check_answers: bool,
+    transform: Option<server::Transform>,
 }
 
 /// How long a price token lives unless told otherwise: the docs' "about 240" seconds.
@@ -108,6 +109,7 @@ impl Default for Sandbox {
             token_ttl: TOKEN_TTL,
             clock: Clock::system(),
             check_answers: false,
+            transform: None,
         }
     }
 }
@@ -170,6 +172,17 @@ impl Sandbox {
         self
     }
 
+    /// Changes each answer's body before it is sent, given the operation's id: for a
+    /// test that needs the server to drift from the spec (a field the spec does not
+    /// declare, a value of another type) and shows how a client or `verify` takes it.
+    pub fn transform(
+        mut self,
+        transform: impl Fn(&str, &mut serde_json::Value) + Send + Sync + 'static,
+    ) -> Sandbox {
+        self.transform = Some(Arc::new(transform));
+        self
+    }
+
     /// Reads the spec and recordings, then serves on `addr` (port 0 picks a free
     /// port) from a task of the current tokio runtime until the handle is dropped.
     pub async fn start(self, addr: SocketAddr) -> Result<Running, StartError> {
@@ -207,6 +220,7 @@ impl Sandbox {
             guard,
             log: self.log,
             answer_findings: answer_findings.clone(),
+            transform: self.transform,
         });
         let serving = tokio::spawn(serve(listener, state));
         Ok(Running { addr, sources, serving, world, clock: self.clock, answer_findings })

@@ -35,7 +35,12 @@ pub struct State {
     pub log: Log,
     /// When asked for: what the spec finds wrong with the sandbox's own answers.
     pub answer_findings: Option<Arc<Mutex<Vec<String>>>>,
+    /// When given: changes each answer's body before it is sent (a test's drift).
+    pub transform: Option<Transform>,
 }
+
+/// Changes an answer's body, given the operation's id.
+pub type Transform = Arc<dyn Fn(&str, &mut Value) + Send + Sync>;
 
 /// A body at most this large is checked on the async worker; a larger one, whose
 /// validation can take long, on tokio's blocking pool.
@@ -165,6 +170,10 @@ impl State {
             }
         };
 
+        let mut reply = reply;
+        if let (Some(transform), Some((operation, _))) = (&self.transform, &routed) {
+            transform(&operation.id, &mut reply.body);
+        }
         if let (Some(findings), Some((operation, _))) = (&self.answer_findings, &routed) {
             self.check_answer(&operation.id, &reply, findings);
         }
