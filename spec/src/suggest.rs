@@ -97,7 +97,7 @@ impl Work {
             }
             _ => return,
         };
-        let note = format!("Seen in {}; the docs do not show it.", short(&finding.file));
+        let note = format!("Seen in {}, not as the docs show it.", short(&finding.file));
         let edited = if finding.kind == Kind::UndocumentedStatus {
             let mut response = json!({"description": "Seen in traffic; the docs show no such response."});
             if let Body::Json(value) = body {
