@@ -44,8 +44,37 @@ async fn trace_logs_carry_no_password_and_no_authorization() {
     let error = wrong.get_customer().external_customer_id("MTD0018232").send().await.unwrap_err();
     let shown = format!("{} {:?}", minted_connect::Error::from(error), client);
 
+    // A recording folder that cannot be made: said once, however many calls.
+    let blocked =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("blocked-{}", std::process::id()));
+    std::fs::write(&blocked, "a file where the folder should be").unwrap();
+    let body = recorded_body("get_customer/get-customer.json");
+    let own = Server::digest(
+        Challenges::Standard { md5_first: false },
+        PASSWORD,
+        Box::new(move |_| Reply::Json(200, body.clone())),
+    )
+    .await;
+    let recording = Client::builder()
+        .base_url(&own.url)
+        .credentials(USERNAME, PASSWORD)
+        .record(&blocked)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        recording
+            .get_customer()
+            .external_customer_id("MTD0018232")
+            .send()
+            .await
+            .unwrap()
+            .into_data()
+            .unwrap();
+    }
+
     let logged = CAPTURE.0.lock().unwrap().clone();
     assert!(logged.contains("get_customer"), "the client logs its calls:\n{logged}");
+    assert_eq!(logged.matches("the calls go on unrecorded").count(), 1, "{logged}");
     let answers: Vec<String> =
         server.seen().iter().filter_map(|s| s.header("authorization").map(str::to_string)).collect();
     assert_eq!(answers.len(), 4);
