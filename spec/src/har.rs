@@ -37,7 +37,8 @@ pub fn read<'d>(
     Ok(entries.iter().enumerate().map(move |(index, entry)| (index, read_entry(file, index, entry, scope))))
 }
 
-fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<Exchange, Skip> {
+/// One entry of a HAR's `log.entries`, as an exchange or why it is skipped.
+pub(crate) fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<Exchange, Skip> {
     let malformed = |what: &str| Skip::Malformed(what.to_string());
     let request = entry.get("request").ok_or_else(|| malformed("no `request`"))?;
     let method =

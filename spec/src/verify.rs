@@ -4,8 +4,13 @@
 use crate::check::Checker;
 use crate::contract::Contract;
 use crate::finding::Finding;
-use crate::load::Loaded;
-use std::collections::BTreeSet;
+use crate::har::{self, Skip};
+use crate::load::{self, Loaded, Read, Scope};
+use crate::recording;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel, sync_channel};
+use std::sync::{Arc, Mutex};
 
 /// What checking a set of exchanges found.
 #[derive(Debug, Default)]
@@ -41,4 +46,122 @@ pub fn check_all(contract: &Contract, loaded: Loaded, strict: bool) -> Outcome {
         outcome.findings.extend(found);
     }
     outcome
+}
+
+/// How many units of work may wait for a checker: what bounds memory, whatever the
+/// size of the input.
+const QUEUED: usize = 256;
+
+/// What checking one unit of work gave.
+enum Done {
+    Checked(Option<String>, Vec<Finding>),
+    OtherHost,
+    NotJson,
+    Unreadable(Finding),
+}
+
+/// Checks every recording and HAR under `paths` as it is read, on every core, keeping
+/// only findings and counts: a HAR is read entry by entry, and at most a few hundred
+/// exchanges wait at any time. The findings come in the same order as
+/// [`check_all`]'s over [`Loaded::from_paths`]: unreadable files first, then each
+/// exchange's in file and entry order.
+pub fn check_paths(contract: &Contract, paths: &[PathBuf], scope: &Scope, strict: bool) -> Outcome {
+    let checker = Checker { contract, strict };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (work, queue) = sync_channel::<(u64, Read)>(QUEUED);
+    let queue = Arc::new(Mutex::new(queue));
+    let (done, results) = channel::<(u64, Done)>();
+    let mut outcome = Outcome::default();
+    std::thread::scope(|scope_| {
+        for _ in 0..workers {
+            let (queue, done, checker) = (Arc::clone(&queue), done.clone(), &checker);
+            scope_.spawn(move || work_on(&queue, &done, checker, scope));
+        }
+        drop(done);
+        let collector = scope_.spawn(|| collect(results));
+        let mut sequence = 0;
+        load::stream(paths, |read| {
+            if let Read::File = read {
+                outcome.files += 1;
+                return;
+            }
+            sequence += 1;
+            // A checker that stopped (it cannot, short of a panic) ends the run early.
+            let _ = work.send((sequence, read));
+        });
+        drop(work);
+        let (unreadable, checked, counts) = collector.join().expect("the collector does not panic");
+        outcome.findings = unreadable;
+        outcome.findings.extend(checked);
+        (outcome.exchanges, outcome.skipped_other_host, outcome.skipped_not_json, outcome.operations_seen) =
+            counts;
+    });
+    outcome
+}
+
+fn work_on(
+    queue: &Mutex<Receiver<(u64, Read)>>,
+    done: &std::sync::mpsc::Sender<(u64, Done)>,
+    checker: &Checker<'_>,
+    scope: &Scope,
+) {
+    loop {
+        let next = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
+        let Ok((sequence, read)) = next else { return };
+        let exchange = match read {
+            Read::File => continue,
+            Read::Unreadable(finding) => Err(Done::Unreadable(finding)),
+            Read::Recording { file, document } => recording::read(&file, &document)
+                .map_err(|reason| Done::Unreadable(Finding::unreadable(&file, None, reason))),
+            Read::HarEntry { file, index, entry } => match serde_json::from_str(entry.get()) {
+                Err(e) => Err(Done::Unreadable(Finding::unreadable(
+                    &file,
+                    Some(index),
+                    format!("not valid JSON: {e}"),
+                ))),
+                Ok(value) => har::read_entry(&file, index, &value, scope).map_err(|skip| match skip {
+                    Skip::OtherHost => Done::OtherHost,
+                    Skip::NotJson => Done::NotJson,
+                    Skip::Malformed(reason) => {
+                        Done::Unreadable(Finding::unreadable(&file, Some(index), reason))
+                    }
+                }),
+            },
+        };
+        let result = match exchange {
+            Ok(exchange) => {
+                let (operation, findings) = checker.check(&exchange);
+                Done::Checked(operation, findings)
+            }
+            Err(done) => done,
+        };
+        if done.send((sequence, result)).is_err() {
+            return;
+        }
+    }
+}
+
+type Counts = (usize, usize, usize, BTreeSet<String>);
+
+/// The results in reading order: unreadable findings, then the checked ones.
+fn collect(results: Receiver<(u64, Done)>) -> (Vec<Finding>, Vec<Finding>, Counts) {
+    let (mut unreadable, mut checked) = (BTreeMap::new(), BTreeMap::new());
+    let mut counts: Counts = (0, 0, 0, BTreeSet::new());
+    for (sequence, done) in results {
+        match done {
+            Done::Checked(operation, findings) => {
+                counts.0 += 1;
+                counts.3.extend(operation);
+                if !findings.is_empty() {
+                    checked.insert(sequence, findings);
+                }
+            }
+            Done::OtherHost => counts.1 += 1,
+            Done::NotJson => counts.2 += 1,
+            Done::Unreadable(finding) => {
+                unreadable.insert(sequence, finding);
+            }
+        }
+    }
+    (unreadable.into_values().collect(), checked.into_values().flatten().collect(), counts)
 }

@@ -208,3 +208,26 @@ fn har_entry(recording: &Path) -> Value {
 fn url_of(request: &Value) -> String {
     format!("https://api.staging.mintedconnect.com{}", request["path"].as_str().unwrap())
 }
+
+/// The streaming, parallel run finds what the whole-file run finds, in the same order,
+/// on the clean recordings, the broken corpus and the HARs.
+#[test]
+fn streaming_finds_what_loading_finds() {
+    let contract = Contract::compile(&Spec::embedded().unwrap()).unwrap();
+    let scope = contract.scope(&[]);
+    for paths in
+        [vec![here("recordings")], vec![here("tests/broken")], vec![here("tests/har"), here("tests/drift")]]
+    {
+        for strict in [false, true] {
+            let loaded = check_all(&contract, Loaded::from_paths(&paths, &scope), strict);
+            let streamed = minted_spec::verify::check_paths(&contract, &paths, &scope, strict);
+            assert_eq!(streamed.findings, loaded.findings, "{paths:?}");
+            assert_eq!(
+                (streamed.files, streamed.exchanges, streamed.skipped_other_host, streamed.skipped_not_json),
+                (loaded.files, loaded.exchanges, loaded.skipped_other_host, loaded.skipped_not_json),
+                "{paths:?}"
+            );
+            assert_eq!(streamed.operations_seen, loaded.operations_seen);
+        }
+    }
+}

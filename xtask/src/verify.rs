@@ -7,7 +7,7 @@ use minted_spec::contract::{Contract, Spec, SpecError};
 use minted_spec::document::to_yaml;
 use minted_spec::load::Loaded;
 use minted_spec::suggest::suggest;
-use minted_spec::verify::check_all;
+use minted_spec::verify::check_paths;
 use std::path::PathBuf;
 
 /// What to check, and how.
@@ -26,8 +26,7 @@ pub struct Options {
 pub fn run(options: &Options) -> Result<Report, SpecError> {
     let spec = Spec::read(&options.spec)?;
     let contract = Contract::compile(&spec)?;
-    let loaded = Loaded::from_paths(&options.paths, &contract.scope(&options.hosts));
-    let outcome = check_all(&contract, loaded, options.strict);
+    let outcome = check_paths(&contract, &options.paths, &contract.scope(&options.hosts), options.strict);
     let coverage = inventory::coverage(&options.spec, &spec.document).map_err(SpecError)?;
     let operations: Vec<String> = contract.operations.iter().map(|op| op.id.clone()).collect();
     Ok(Report::new(outcome, &operations, coverage))
