@@ -8,6 +8,10 @@ use minted_spec::verify::{Outcome, check_all};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
+#[path = "support/har.rs"]
+mod har;
+use har::har_entry;
+
 /// A path in this crate (`spec/`).
 fn here(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
@@ -176,37 +180,6 @@ fn collect_json(dir: &Path, into: &mut Vec<PathBuf>) {
 
 fn workspace_tmp(name: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
-}
-
-/// A recording as a HAR entry; a recording without a response becomes HAR's status 0.
-fn har_entry(recording: &Path) -> Value {
-    let recording: Value = serde_json::from_str(&std::fs::read_to_string(recording).unwrap()).unwrap();
-    let request = &recording["request"];
-    let mut url = url_of(request);
-    if let Some(query) = request["query"].as_object() {
-        let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap())).collect();
-        url = format!("{url}?{}", pairs.join("&"));
-    }
-    let headers: Vec<Value> = request["headers"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(name, value)| json!({"name": name, "value": value}))
-        .collect();
-    let mut har_request = json!({"method": request["method"], "url": url, "headers": headers});
-    if let Some(body) = request.get("body") {
-        har_request["postData"] = json!({"mimeType": "application/json", "text": body.to_string()});
-    }
-    let response = &recording["response"];
-    let content = match response.get("body") {
-        Some(body) => json!({"mimeType": "application/json", "text": body.to_string()}),
-        None => json!({"mimeType": "", "text": ""}),
-    };
-    json!({"request": har_request, "response": {"status": response["status"].as_u64().unwrap_or(0), "content": content}})
-}
-
-fn url_of(request: &Value) -> String {
-    format!("https://api.staging.mintedconnect.com{}", request["path"].as_str().unwrap())
 }
 
 /// The streaming, parallel run finds what the whole-file run finds, in the same order,
