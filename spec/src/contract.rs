@@ -2,7 +2,7 @@
 
 use crate::document::{self, OperationDef, json_schema};
 use crate::har::Scope;
-use crate::schema::Translator;
+use crate::schema::{COMPONENTS_URI, Translator};
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 use std::cell::RefCell;
@@ -26,7 +26,8 @@ pub struct Spec {
     pub file: String,
     /// The spec as JSON.
     pub document: Value,
-    defs: Value,
+    /// The translated components, one document that every validator refers into.
+    registry: jsonschema::Registry<'static>,
     translator: Translator,
     compiled: RefCell<HashMap<String, Arc<Validator>>>,
 }
@@ -121,11 +122,19 @@ impl Spec {
         // Checked here once, so that a broken component is named, not the first operation using it.
         let all_components =
             json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs});
-        if let Err(e) = jsonschema::options().should_validate_formats(true).build(&all_components) {
+        let registry = jsonschema::Registry::new()
+            .add(COMPONENTS_URI, all_components.clone())
+            .and_then(|registry| registry.prepare())
+            .map_err(|e| SpecError(format!("{file}: /components/schemas: {e}")))?;
+        let checked = jsonschema::options()
+            .with_registry(&registry)
+            .should_validate_formats(true)
+            .build(&all_components);
+        if let Err(e) = checked {
             let at = e.instance_path().as_str().replacen("/$defs", "/components/schemas", 1);
             return Err(SpecError(format!("{file}: {at}: {e}")));
         }
-        Ok(Spec { file: file.to_string(), document, defs, translator, compiled: RefCell::default() })
+        Ok(Spec { file: file.to_string(), document, registry, translator, compiled: RefCell::default() })
     }
 
     /// Every operation the spec declares.
@@ -248,8 +257,9 @@ impl Spec {
             other => Map::from_iter([("allOf".to_string(), json!([other]))]),
         };
         root.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-        root.insert("$defs".into(), self.defs.clone());
+        // The components are not copied in: the registry holds them once, for every validator.
         let validator = jsonschema::options()
+            .with_registry(&self.registry)
             .should_validate_formats(true)
             .build(&Value::Object(root))
             .map_err(|e| format!("the schema cannot be compiled: {e}"))?;

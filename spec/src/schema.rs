@@ -15,6 +15,9 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
+/// Where the translated components live: one document in a registry that every
+/// validator shares, so that none carries its own copy of them.
+pub const COMPONENTS_URI: &str = "urn:minted-connect:components";
 
 /// Keywords that mean something to OpenAPI but not to JSON Schema validation.
 const OPENAPI_ONLY: &[&str] = &["example", "discriminator", "xml", "externalDocs", "nullable"];
@@ -106,7 +109,7 @@ impl Translator {
             // Left as it is: compiling the schema reports the unresolvable reference.
             return json!({ "$ref": reference });
         };
-        let target = format!("#/$defs/{}", pointer::escape(name));
+        let target = format!("{COMPONENTS_URI}#/$defs/{}", pointer::escape(name));
         if closed && self.open_components.contains(name) {
             json!({ "$ref": target, "unevaluatedProperties": false })
         } else {
@@ -176,10 +179,15 @@ mod tests {
     fn errors(components: Value, schema: Value, instance: Value) -> Vec<(String, String)> {
         let components = components.as_object().cloned().unwrap_or_default();
         let translator = Translator::new(&components);
-        let mut root = translator.use_site(&schema).as_object().cloned().unwrap();
-        root.insert("$defs".into(), Value::Object(translator.defs(&components)));
-        let validator =
-            jsonschema::options().should_validate_formats(true).build(&Value::Object(root)).unwrap();
+        let root = translator.use_site(&schema);
+        let defs = json!({"$defs": translator.defs(&components)});
+        let registry =
+            jsonschema::Registry::new().add(super::COMPONENTS_URI, defs).unwrap().prepare().unwrap();
+        let validator = jsonschema::options()
+            .with_registry(&registry)
+            .should_validate_formats(true)
+            .build(&root)
+            .unwrap();
         validator
             .iter_errors(&instance)
             .map(|e| (e.kind().keyword().to_string(), e.instance_path().as_str().to_string()))
