@@ -26,7 +26,9 @@ pub struct Spec {
     pub file: String,
     /// The spec as JSON.
     pub document: Value,
-    /// The translated components, one document that every validator refers into.
+    /// The translated components, as one JSON Schema document (`$defs`).
+    components: Value,
+    /// That document, in the registry every validator refers into.
     registry: jsonschema::Registry<'static>,
     translator: Translator,
     compiled: RefCell<HashMap<String, Arc<Validator>>>,
@@ -102,7 +104,10 @@ pub struct Parameter {
 impl Spec {
     /// The spec embedded in this crate ([`crate::YAML`]).
     pub fn embedded() -> Result<Spec, SpecError> {
-        Spec::parse(crate::embedded::YAML_NAME, crate::embedded::YAML)
+        match serde_json::from_str(crate::embedded::JSON) {
+            Ok(document) => Spec::from_document(crate::embedded::YAML_NAME, document),
+            Err(_) => Spec::parse(crate::embedded::YAML_NAME, crate::embedded::YAML),
+        }
     }
 
     /// Reads a spec file.
@@ -115,26 +120,42 @@ impl Spec {
     /// Reads a spec's text; `file` names it in messages.
     pub fn parse(file: &str, text: &str) -> Result<Spec, SpecError> {
         let document = document::parse(text).map_err(|e| SpecError(e.in_file(file)))?;
+        Spec::from_document(file, document)
+    }
+
+    /// A spec already read into JSON.
+    fn from_document(file: &str, document: Value) -> Result<Spec, SpecError> {
         let components =
             document.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let translator = Translator::new(&components);
         let defs = Value::Object(translator.defs(&components));
-        // Checked here once, so that a broken component is named, not the first operation using it.
-        let all_components =
-            json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs});
+        let components = json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs});
         let registry = jsonschema::Registry::new()
-            .add(COMPONENTS_URI, all_components.clone())
+            .add(COMPONENTS_URI, components.clone())
             .and_then(|registry| registry.prepare())
             .map_err(|e| SpecError(format!("{file}: /components/schemas: {e}")))?;
+        Ok(Spec {
+            file: file.to_string(),
+            document,
+            components,
+            registry,
+            translator,
+            compiled: RefCell::default(),
+        })
+    }
+
+    /// The first component that is not a valid schema, named by its place in the spec.
+    /// Asked only once an operation fails to compile (checking every component up
+    /// front would add a third to the start-up), so that the error names the
+    /// component, not the first operation using it.
+    fn broken_component(&self) -> Option<SpecError> {
         let checked = jsonschema::options()
-            .with_registry(&registry)
+            .with_registry(&self.registry)
             .should_validate_formats(true)
-            .build(&all_components);
-        if let Err(e) = checked {
-            let at = e.instance_path().as_str().replacen("/$defs", "/components/schemas", 1);
-            return Err(SpecError(format!("{file}: {at}: {e}")));
-        }
-        Ok(Spec { file: file.to_string(), document, registry, translator, compiled: RefCell::default() })
+            .build(&self.components);
+        let e = checked.err()?;
+        let at = e.instance_path().as_str().replacen("/$defs", "/components/schemas", 1);
+        Some(SpecError(format!("{}: {at}: {e}", self.file)))
     }
 
     /// Every operation the spec declares.
@@ -289,7 +310,8 @@ impl Spec {
 impl Contract {
     /// Compiles every operation of the spec.
     pub fn compile(spec: &Spec) -> Result<Contract, SpecError> {
-        let operations = spec.operations().iter().map(|def| spec.compile(def)).collect::<Result<_, _>>()?;
+        let operations = spec.operations().iter().map(|def| spec.compile(def)).collect::<Result<_, _>>();
+        let operations = operations.map_err(|e| spec.broken_component().unwrap_or(e))?;
         Ok(Contract { operations, hosts: spec.hosts(), base_paths: spec.base_paths() })
     }
 

@@ -10,3 +10,7 @@ pub const YAML_NAME: &str = "spec/minted-connect.yaml";
 /// The recordings under `spec/recordings/`, as `(<operation>/<slug>.json, text)`, in name order.
 #[cfg(feature = "verify")]
 pub const RECORDINGS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/recordings.rs"));
+
+/// The spec as JSON, converted at build time; empty when it was not YAML then.
+#[cfg(feature = "verify")]
+pub(crate) const JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/spec.json"));

@@ -204,3 +204,22 @@ fn streaming_finds_what_loading_finds() {
         }
     }
 }
+
+/// A component that is not a valid schema is named by its place, not by the first
+/// operation that uses it (checked only once compiling fails, to keep start-up short).
+#[test]
+fn a_broken_component_is_named_by_its_place() {
+    let broken =
+        minted_spec::YAML.replacen("    Gender:\n      type: string", "    Gender:\n      type: 5", 1);
+    assert_ne!(broken, minted_spec::YAML, "the component is where the test expects it");
+    let spec = Spec::parse("broken.yaml", &broken).expect("it is still YAML");
+    let Err(error) = Contract::compile(&spec) else { panic!("a broken component compiles") };
+    assert!(error.0.starts_with("broken.yaml: /components/schemas/Gender"), "{}", error.0);
+}
+
+/// The embedded spec, read from the JSON written at build time, is the YAML as it reads.
+#[test]
+fn the_embedded_json_is_the_yaml() {
+    let yaml = minted_spec::document::parse(minted_spec::YAML).unwrap();
+    assert_eq!(Spec::embedded().unwrap().document, yaml);
+}

@@ -104,8 +104,9 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Verify { spec, strict, format, hosts, suggest, paths } => {
             let paths = if paths.is_empty() { vec![in_workspace("spec/recordings")] } else { paths };
+            let embedded = spec.is_none();
             let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));
-            let options = verify::Options { spec, paths, strict, hosts };
+            let options = verify::Options { spec, embedded, paths, strict, hosts };
             let report = match verify::run(&options) {
                 Ok(report) => report,
                 Err(e) => {

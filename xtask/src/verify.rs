@@ -14,6 +14,9 @@ use std::path::PathBuf;
 pub struct Options {
     /// The spec file; its folder's `docs-inventory.csv`, if any, is summed up too.
     pub spec: PathBuf,
+    /// The file is the checkout's own spec, which this command embeds (read at build
+    /// time, so start-up skips reading the YAML).
+    pub embedded: bool,
     /// Recordings, HAR files, or folders of them.
     pub paths: Vec<PathBuf>,
     /// Drift is an error.
@@ -22,9 +25,15 @@ pub struct Options {
     pub hosts: Vec<String>,
 }
 
+impl Options {
+    fn read(&self) -> Result<Spec, SpecError> {
+        if self.embedded { Spec::embedded() } else { Spec::read(&self.spec) }
+    }
+}
+
 /// Checks the exchanges; `Err` when the spec (or its inventory) cannot be used at all.
 pub fn run(options: &Options) -> Result<Report, SpecError> {
-    let spec = Spec::read(&options.spec)?;
+    let spec = options.read()?;
     let contract = Contract::compile(&spec)?;
     let outcome = check_paths(&contract, &options.paths, &contract.scope(&options.hosts), options.strict);
     let coverage = inventory::coverage(&options.spec, &spec.document).map_err(SpecError)?;
@@ -36,7 +45,7 @@ pub fn run(options: &Options) -> Result<Report, SpecError> {
 /// pass, as a YAML fragment at its JSON pointer, with a draft `x-doc-note`. The spec
 /// file is not changed.
 pub fn suggestions(options: &Options) -> Result<String, SpecError> {
-    let spec = Spec::read(&options.spec)?;
+    let spec = options.read()?;
     let contract = Contract::compile(&spec)?;
     let loaded = Loaded::from_paths(&options.paths, &contract.scope(&options.hosts));
     let suggestions = suggest(&spec.document, &loaded.exchanges, options.strict).map_err(SpecError)?;
