@@ -26,6 +26,7 @@ fn main() {
     let mut generator = Generator::new(&settings());
     let mut client = generated(&document, || generator.generate_tokens(&spec));
     implement_envelope(&mut client);
+    decode_once(&mut client);
     mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked));
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -163,6 +164,31 @@ fn generated(
 
 /// Every response is the envelope `{data, success, code, message}`; each generated
 /// struct of that shape gets `crate::envelope::Envelope`, with `data`'s type as generated.
+/// The generated code decodes each 200 body with `ResponseValue::from_response`; the
+/// client's hooks have decoded it already (for the verdict and a decode error's path),
+/// so it calls `crate::transport::response_value` instead, which takes that value: one
+/// decode per body.
+fn decode_once(file: &mut syn::File) {
+    struct Calls(usize);
+    impl syn::visit_mut::VisitMut for Calls {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            if let syn::Expr::Path(path) = &*call.func {
+                let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if names == ["ResponseValue", "from_response"] {
+                    call.func = Box::new(syn::parse_quote!(crate::transport::response_value));
+                    self.0 += 1;
+                }
+            }
+        }
+    }
+    let mut calls = Calls(0);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut calls, file);
+    if calls.0 == 0 {
+        fail(None, "the generated client has no `ResponseValue::from_response` call to decode once");
+    }
+}
+
 fn implement_envelope(file: &mut syn::File) {
     let types = module(&mut file.items, "types");
     let mut impls = Vec::new();

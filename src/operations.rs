@@ -52,8 +52,23 @@ fn roundtrip<T: DeserializeOwned + serde::Serialize>(
 }
 
 /// Decodes a response body into the operation's envelope type and returns the
-/// envelope's verdict (`success`, `code`, `message`), or where the body does not fit.
-pub(crate) type Decode = fn(&[u8]) -> Result<Verdict, Misfit>;
+/// envelope's verdict (`success`, `code`, `message`) with the decoded envelope, or where
+/// the body does not fit.
+pub(crate) type Decode = fn(&[u8]) -> Result<(Verdict, Decoded), Misfit>;
+
+/// A 200 body already decoded into its generated type, carried on the response to the
+/// generated code ([`crate::transport::response_value`]) so that it is decoded once.
+/// Taken once; `Clone` only because a response's extensions must be.
+#[derive(Clone)]
+pub(crate) struct Decoded(std::sync::Arc<std::sync::Mutex<Option<Box<dyn std::any::Any + Send>>>>);
+
+impl Decoded {
+    /// The value, if it is a `T` and was not taken before.
+    pub(crate) fn take<T: 'static>(&self) -> Option<T> {
+        let value = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()?;
+        value.downcast::<T>().ok().map(|value| *value)
+    }
+}
 
 /// What a response envelope says of the call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,18 +87,22 @@ pub(crate) struct Misfit {
     pub reason: String,
 }
 
-fn decode<T: DeserializeOwned + Envelope>(body: &[u8]) -> Result<Verdict, Misfit> {
+fn decode<T: DeserializeOwned + Envelope + Send + 'static>(
+    body: &[u8],
+) -> Result<(Verdict, Decoded), Misfit> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let envelope: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Misfit {
         path: e.path().to_string(),
         reason: withhold_values(&e.inner().to_string()),
     })?;
     deserializer.end().map_err(|e| Misfit { path: ".".into(), reason: e.to_string() })?;
-    Ok(Verdict {
+    let verdict = Verdict {
         success: envelope.success(),
         code: envelope.code(),
         message: envelope.message().to_string(),
-    })
+    };
+    let decoded: Box<dyn std::any::Any + Send> = Box::new(envelope);
+    Ok((verdict, Decoded(std::sync::Arc::new(std::sync::Mutex::new(Some(decoded))))))
 }
 
 /// serde quotes the offending value ("invalid type: string \"Ada\", expected i64");

@@ -159,10 +159,13 @@ async fn classify(
     if let Some((recorder, op, sent)) = recording {
         recorder.write(op, sent, status.as_u16(), &body);
     }
-    let failure = if status == StatusCode::OK {
-        fit_of_success(&body, operation, spec)
+    let (failure, decoded) = if status == StatusCode::OK {
+        match fit_of_success(&body, operation, spec) {
+            Ok(decoded) => (None, decoded),
+            Err(failure) => (Some(failure), None),
+        }
     } else {
-        error_of(status, &body)
+        (error_of(status, &body), None)
     };
     let passed_status = if failure.is_some() && status == StatusCode::OK { REFUSED_200 } else { status };
     let mut rebuilt = http::Response::new(body);
@@ -173,35 +176,54 @@ async fn classify(
         log::debug!("{operation}: HTTP {status}, an error response");
         rebuilt.extensions_mut().insert(failure);
     }
+    if let Some(decoded) = decoded {
+        rebuilt.extensions_mut().insert(decoded);
+    }
     Ok(Response::from(rebuilt))
 }
 
+/// What the generated code calls for a 200 (`build.rs` puts it in place of
+/// progenitor's `ResponseValue::from_response`): the envelope `classify` already
+/// decoded, so a body is decoded once; read from the bytes only if it is not there.
+pub(crate) async fn response_value<T: serde::de::DeserializeOwned + 'static, E>(
+    response: Response,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
+    let decoded = response.extensions().get::<operations::Decoded>().and_then(|decoded| decoded.take::<T>());
+    match decoded {
+        Some(value) => {
+            Ok(progenitor_client::ResponseValue::new(value, response.status(), response.headers().clone()))
+        }
+        None => progenitor_client::ResponseValue::from_response(response).await,
+    }
+}
+
+/// The decoded envelope of a 200 that fits and says `success`, else why it is refused.
 fn fit_of_success(
     body: &[u8],
     operation: &'static str,
     spec: Option<&operations::Operation>,
-) -> Option<Failure> {
-    let decode = spec?.decode_response;
-    match decode(body) {
-        Ok(verdict) if verdict.success => None,
-        Ok(verdict) => Some(Failure::Api {
+) -> Result<Option<operations::Decoded>, Failure> {
+    let Some(spec) = spec else { return Ok(None) };
+    Err(match (spec.decode_response)(body) {
+        Ok((verdict, decoded)) if verdict.success => return Ok(Some(decoded)),
+        Ok((verdict, _)) => Failure::Api {
             status: 200,
             code: Some(verdict.code),
             message: verdict.message,
             field_errors: ErrorEnvelope::read(body).map(|e| e.field_errors()).unwrap_or_default(),
-        }),
+        },
         Err(misfit) => match ErrorEnvelope::read(body) {
             // An error envelope whose `data` does not fit the success type.
-            Some(envelope) if envelope.success == Some(false) => Some(envelope.into_failure(200)),
-            _ => Some(Failure::Decode {
+            Some(envelope) if envelope.success == Some(false) => envelope.into_failure(200),
+            _ => Failure::Decode {
                 operation,
                 status: 200,
                 path: misfit.path,
                 reason: misfit.reason,
                 body_start: BodyStart::of(body),
-            }),
+            },
         },
-    }
+    })
 }
 
 fn error_of(status: StatusCode, body: &[u8]) -> Option<Failure> {
