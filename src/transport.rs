@@ -48,10 +48,12 @@ impl ClientState {
     /// value after it.
     fn set_headers(&self, request: &mut Request, operation: &str) {
         let headers = request.headers_mut();
-        let sent: Vec<HeaderValue> = headers.get_all("api-version").iter().cloned().collect();
-        let version = match sent.as_slice() {
-            [_, .., per_call] => Some(per_call.clone()),
-            _ => self
+        // The last of two or more is the call's own (no allocation: this runs every call).
+        let mut sent = headers.get_all("api-version").iter();
+        let per_call = sent.next().and(sent.last()).cloned();
+        let version = match per_call {
+            Some(per_call) => Some(per_call),
+            None => self
                 .api_version
                 .clone()
                 .or_else(|| operations::find(operation).map(|op| HeaderValue::from_static(op.api_version))),
