@@ -162,8 +162,6 @@ fn generated(
     syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")))
 }
 
-/// Every response is the envelope `{data, success, code, message}`; each generated
-/// struct of that shape gets `crate::envelope::Envelope`, with `data`'s type as generated.
 /// The generated code decodes each 200 body with `ResponseValue::from_response`; the
 /// client's hooks have decoded it already (for the verdict and a decode error's path),
 /// so it calls `crate::transport::response_value` instead, which takes that value: one
@@ -189,6 +187,8 @@ fn decode_once(file: &mut syn::File) {
     }
 }
 
+/// Every response is the envelope `{data, success, code, message}`; each generated
+/// struct of that shape gets `crate::envelope::Envelope`, with `data`'s type as generated.
 fn implement_envelope(file: &mut syn::File) {
     let types = module(&mut file.items, "types");
     let mut impls = Vec::new();
@@ -253,7 +253,12 @@ fn operation_table(document: &Value, marked: &Value) -> String {
             let pairs: Vec<String> = pointers
                 .into_iter()
                 .flatten()
-                .map(|(at, with)| format!("({at:?}, {:?})", with.to_string()))
+                .map(|(at, with)| {
+                    // Unescaped here, so that the client needs no JSON Pointer reader.
+                    let segments: Vec<String> =
+                        at.split('/').skip(1).map(minted_spec::pointer::unescape).collect();
+                    format!("(&{segments:?}, {:?})", with.to_string())
+                })
                 .collect();
             format!("&[{}]", pairs.join(", "))
         };

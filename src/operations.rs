@@ -31,12 +31,15 @@ pub(crate) struct Operation {
     pub response: Roundtrip,
     /// Decodes a 200 response body as the client will, saying where it does not fit.
     pub decode_response: Decode,
-    /// Where the request body holds data the spec marks `x-sensitive` (a JSON pointer,
-    /// `*` for every array item), with the JSON of the placeholder a recording writes.
-    pub redact_request: &'static [(&'static str, &'static str)],
+    /// Where the request body holds data the spec marks `x-sensitive` (the keys down to
+    /// it, `*` for every array item), with the JSON of the placeholder a recording writes.
+    pub redact_request: Redactions,
     /// The same for the 200 response body.
-    pub redact_response: &'static [(&'static str, &'static str)],
+    pub redact_response: Redactions,
 }
+
+/// Marked fields of a body: the keys down to each, and its placeholder as JSON.
+pub(crate) type Redactions = &'static [(&'static [&'static str], &'static str)];
 
 /// Parses JSON into a generated type and serializes it again: the result is
 /// what the typed client keeps of the input, so comparing the two shows what a

@@ -10,7 +10,7 @@
 //!
 //! A write that fails is logged once and never fails the call.
 
-use crate::operations::Operation;
+use crate::operations::{Operation, Redactions};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -220,11 +220,11 @@ fn each_string(value: &mut Value, visit: &mut impl FnMut(&mut String)) {
     }
 }
 
-/// Replaces the value at each pointer (`*` for every array item) by its placeholder.
-/// A `null` stays `null`: it holds nothing, and the schema allows it where it occurs.
-pub(crate) fn redact(body: &mut Value, pointers: &[(&str, &str)]) {
-    fn walk(value: &mut Value, segments: &[&str], placeholder: &Value) {
-        let Some((first, rest)) = segments.split_first() else {
+/// Replaces the value down each path of keys (`*` for every array item) by its
+/// placeholder. A `null` stays `null`: it holds nothing, and the schema allows it there.
+pub(crate) fn redact(body: &mut Value, redactions: Redactions) {
+    fn walk(value: &mut Value, keys: &[&str], placeholder: &Value) {
+        let Some((first, rest)) = keys.split_first() else {
             if !value.is_null() {
                 *value = placeholder.clone();
             }
@@ -235,18 +235,16 @@ pub(crate) fn redact(body: &mut Value, pointers: &[(&str, &str)]) {
                 items.iter_mut().for_each(|item| walk(item, rest, placeholder));
             }
             Value::Object(object) => {
-                let key = first.replace("~1", "/").replace("~0", "~");
-                if let Some(inner) = object.get_mut(&key) {
+                if let Some(inner) = object.get_mut(*first) {
                     walk(inner, rest, placeholder);
                 }
             }
             _ => {}
         }
     }
-    for (pointer, placeholder) in pointers {
+    for (keys, placeholder) in redactions {
         let Ok(placeholder) = serde_json::from_str::<Value>(placeholder) else { continue };
-        let segments: Vec<&str> = pointer.split('/').skip(1).collect();
-        walk(body, &segments, &placeholder);
+        walk(body, keys, &placeholder);
     }
 }
 

@@ -51,13 +51,10 @@ impl ClientState {
         // The last of two or more is the call's own (no allocation: this runs every call).
         let mut sent = headers.get_all("api-version").iter();
         let per_call = sent.next().and(sent.last()).cloned();
-        let version = match per_call {
-            Some(per_call) => Some(per_call),
-            None => self
-                .api_version
-                .clone()
-                .or_else(|| operations::find(operation).map(|op| HeaderValue::from_static(op.api_version))),
-        };
+        let version = per_call.or_else(|| {
+            let own = || operations::find(operation).map(|op| HeaderValue::from_static(op.api_version));
+            self.api_version.clone().or_else(own)
+        });
         if let Some(version) = version {
             headers.insert("api-version", version);
         }

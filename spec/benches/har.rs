@@ -122,14 +122,7 @@ fn child(mode: &str, file: &Path) {
 
 /// Writes a HAR of about `bytes`, cycling the recordings; returns how many entries.
 fn write_har(file: &PathBuf, bytes: u64) -> usize {
-    let recordings = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&recordings)
-        .expect("the recordings")
-        .flat_map(|dir| std::fs::read_dir(dir.expect("a folder").path()).expect("a folder"))
-        .map(|entry| entry.expect("a file").path())
-        .collect();
-    paths.sort();
-    let entries: Vec<String> = paths.iter().map(|path| har::har_entry(path).to_string()).collect();
+    let entries = har::recorded_entries();
     let mut out = std::io::BufWriter::new(std::fs::File::create(file).expect("the HAR is written"));
     let mut written = 0u64;
     let mut count = 0;

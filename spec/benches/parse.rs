@@ -9,44 +9,55 @@ mod har;
 
 use serde_json::Value;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 const ENTRIES: usize = 20_000;
+const ROUNDS: usize = 7;
 
 fn main() {
-    let recordings = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&recordings)
-        .expect("the recordings")
-        .flat_map(|dir| std::fs::read_dir(dir.expect("a folder").path()).expect("a folder"))
-        .map(|entry| entry.expect("a file").path())
-        .collect();
-    paths.sort();
-    let texts: Vec<String> = paths.iter().map(|path| har::har_entry(path).to_string()).collect();
+    let texts = har::recorded_entries();
     let entries: Vec<&String> = texts.iter().cycle().take(ENTRIES).collect();
     let bytes: usize = entries.iter().map(|e| e.len()).sum();
 
-    let serde = best(|| {
-        for entry in &entries {
-            black_box(serde_json::from_str::<Value>(entry).expect("JSON"));
-        }
-    });
-    let simd = best(|| {
-        for entry in &entries {
+    let parsers: [(&str, &dyn Fn(&str)); 3] = [
+        ("serde_json (verify's)", &|entry| {
+            drop(black_box(serde_json::from_str::<Value>(entry).expect("JSON")))
+        }),
+        ("simd-json", &|entry| {
             let mut owned = entry.as_bytes().to_vec();
-            black_box(simd_json::serde::from_slice::<Value>(&mut owned).expect("JSON"));
+            drop(black_box(simd_json::serde::from_slice::<Value>(&mut owned).expect("JSON")));
+        }),
+        ("sonic-rs", &|entry| drop(black_box(sonic_rs::from_str::<Value>(entry).expect("JSON")))),
+    ];
+    // Rounds time the three in turn, so that the machine's drift falls on all alike;
+    // each figure is the median over the rounds.
+    let mut seconds: Vec<Vec<f64>> = vec![Vec::new(); parsers.len()];
+    for round in 0..=ROUNDS {
+        for (times, (_, parse)) in seconds.iter_mut().zip(&parsers) {
+            let started = Instant::now();
+            entries.iter().for_each(|entry| parse(entry));
+            if round > 0 {
+                times.push(started.elapsed().as_secs_f64());
+            }
         }
-    });
-    let sonic = best(|| {
-        for entry in &entries {
-            black_box(sonic_rs::from_str::<Value>(entry).expect("JSON"));
-        }
-    });
-    let rate = |seconds: f64| bytes as f64 / seconds / 1e6;
-    println!("{ENTRIES} HAR entries, {:.1} MB, each into a serde_json::Value:", bytes as f64 / 1e6);
-    println!("serde_json (verify's): {:.1} MB/s", rate(serde));
-    println!("simd-json:             {:.1} MB/s ({:.2}x serde_json)", rate(simd), serde / simd);
-    println!("sonic-rs:              {:.1} MB/s ({:.2}x serde_json)", rate(sonic), serde / sonic);
+    }
+    let median = |times: &[f64]| {
+        let mut sorted = times.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        sorted[sorted.len() / 2]
+    };
+    println!(
+        "{ENTRIES} HAR entries, {:.1} MB, each into a serde_json::Value (median of {ROUNDS} rounds):",
+        bytes as f64 / 1e6
+    );
+    for ((name, _), times) in parsers.iter().zip(&seconds) {
+        let ratios: Vec<f64> = seconds[0].iter().zip(times).map(|(serde, this)| serde / this).collect();
+        println!(
+            "{name:<22} {:>6.1} MB/s, {:.2}x serde_json",
+            bytes as f64 / median(times) / 1e6,
+            median(&ratios)
+        );
+    }
 
     // The engine needs each number's exact text (money is checked as written).
     let same = |parse: &dyn Fn(&str) -> Value| {
@@ -58,16 +69,4 @@ fn main() {
         "the same tree as serde_json for the {} distinct entries: simd-json {simd_same}, sonic-rs {sonic_same}",
         texts.len()
     );
-}
-
-/// The best of three timed runs, after one to warm up, in seconds.
-fn best(mut run: impl FnMut()) -> f64 {
-    run();
-    (0..3)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed().as_secs_f64()
-        })
-        .fold(f64::MAX, f64::min)
 }

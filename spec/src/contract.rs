@@ -123,8 +123,8 @@ impl Spec {
         Spec::from_document(file, document)
     }
 
-    /// A spec already read into JSON.
-    fn from_document(file: &str, document: Value) -> Result<Spec, SpecError> {
+    /// A spec already read into JSON (the embedded one, or a copy being edited).
+    pub(crate) fn from_document(file: &str, document: Value) -> Result<Spec, SpecError> {
         let components =
             document.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let translator = Translator::new(&components);

@@ -43,7 +43,8 @@ const ROUNDS: usize = 5;
 pub fn suggest(document: &Value, exchanges: &[Exchange], strict: bool) -> Result<Vec<Suggestion>, String> {
     let mut work = Work { spec: document.clone(), touched: BTreeMap::new() };
     for _ in 0..ROUNDS {
-        let spec = Spec::parse("the spec with the suggestions", &work.spec.to_string()).map_err(|e| e.0)?;
+        let spec =
+            Spec::from_document("the spec with the suggestions", work.spec.clone()).map_err(|e| e.0)?;
         let contract = Contract::compile(&spec).map_err(|e| e.0)?;
         let checker = Checker { contract: &contract, strict };
         let before = work.spec.clone();
