@@ -3,9 +3,10 @@
 //! against the fair baseline measured in the same run: the call a partner would write
 //! by hand on plain reqwest, which answers the same Digest challenge itself (with the
 //! same `http-auth` crate), sends the same headers, decodes the same body into the
-//! same generated type, and sets the same timeouts (10 s to connect, 30 s in all). Each side has its own instance of the same local Digest server,
-//! and the servers run on their own runtime thread, so their hashing is counted
-//! against neither side.
+//! same generated type, and sets the same timeouts (10 s to connect, 30 s in all).
+//! Each side has its own instance of the same local Digest server, and the servers
+//! run on their own runtime thread, so their hashing is counted against neither side.
+//! Prints the median call of each side and their ratio.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -16,8 +17,8 @@ use reqwest::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use std::time::{Duration, Instant};
 use support::{Challenges, PASSWORD, Reply, Server, USERNAME, recorded_body};
 
-const CALLS: u32 = 2_000;
-const ROUNDS: usize = 7;
+const CALLS: usize = 1_000;
+const REPEATS: usize = 15;
 const PATH: &str = "/partner/customer/MTD0018232";
 
 /// Two Digest servers answering the recorded customer, on a runtime of their own.
@@ -96,50 +97,49 @@ async fn main() {
     let (ours_url, baseline_url) = servers();
     let client = Client::builder().base_url(&ours_url).credentials(USERNAME, PASSWORD).build().unwrap();
     let mut by_hand = ByHand::new(&baseline_url).await;
+    let ours_call = || async {
+        client.get_customer().external_customer_id("MTD0018232").send().await.unwrap().into_data().unwrap()
+    };
 
-    // Rounds alternate between the two, so that the machine's drift falls on both.
-    let (mut ours, mut baseline) = (Vec::new(), Vec::new());
-    for round in 0..=ROUNDS {
-        let started = Instant::now();
+    // The two sides take turns call by call, so that the machine's drift falls on both
+    // alike; each repeat compares the median call of each side, which a stray pause
+    // of the scheduler does not move.
+    let mut repeats = Vec::new();
+    for repeat in 0..=REPEATS {
+        let (mut ours, mut baseline) = (Vec::with_capacity(CALLS), Vec::with_capacity(CALLS));
         for _ in 0..CALLS {
-            client
-                .get_customer()
-                .external_customer_id("MTD0018232")
-                .send()
-                .await
-                .unwrap()
-                .into_data()
-                .unwrap();
-        }
-        let ours_round = started.elapsed();
-        let started = Instant::now();
-        for _ in 0..CALLS {
+            let started = Instant::now();
+            std::hint::black_box(ours_call().await);
+            ours.push(started.elapsed());
+            let started = Instant::now();
             std::hint::black_box(by_hand.call().await);
+            baseline.push(started.elapsed());
         }
-        let baseline_round = started.elapsed();
-        if round > 0 {
-            ours.push(ours_round);
-            baseline.push(baseline_round);
+        // The first repeat warms both up.
+        if repeat > 0 {
+            repeats.push((median(ours), median(baseline)));
         }
     }
-    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(CALLS);
-    let median = |mut rounds: Vec<Duration>| {
-        rounds.sort();
-        rounds[rounds.len() / 2]
-    };
-    let ratios: Vec<f64> =
-        ours.iter().zip(&baseline).map(|(o, b)| o.as_secs_f64() / b.as_secs_f64()).collect();
-    let mut sorted = ratios.clone();
-    sorted.sort_by(f64::total_cmp);
+    let micros = |d: Duration| d.as_secs_f64() * 1e6;
+    let mut ratios: Vec<f64> = repeats.iter().map(|(o, b)| o.as_secs_f64() / b.as_secs_f64()).collect();
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "by hand on reqwest, Digest, typed: {:.1} µs per call (median of {ROUNDS} rounds)",
-        per_call(median(baseline))
+        "by hand on reqwest, Digest, typed: {:.1} µs per call (median of {REPEATS} repeats of {CALLS} calls)",
+        micros(median(repeats.iter().map(|r| r.1).collect()))
     );
-    println!("minted-connect, Digest, typed:     {:.1} µs per call", per_call(median(ours)));
     println!(
-        "ratio: {:.2}x the hand-written call (median of the rounds' ratios; from {:.2} to {:.2})",
-        sorted[sorted.len() / 2],
-        sorted[0],
-        sorted[sorted.len() - 1]
+        "minted-connect, Digest, typed:     {:.1} µs per call",
+        micros(median(repeats.iter().map(|r| r.0).collect()))
     );
+    println!(
+        "ratio: {:.3}x the hand-written call (median of the repeats' ratios; from {:.3} to {:.3})",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
+}
+
+fn median(mut durations: Vec<Duration>) -> Duration {
+    durations.sort();
+    durations[durations.len() / 2]
 }

@@ -10,8 +10,8 @@ use crate::error::{AuthFailure, BodyStart, Failure};
 use crate::record::{Recorder, Sent};
 use crate::{Client, operations};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::header::{ACCEPT_LANGUAGE, AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,6 +26,10 @@ pub struct ClientState {
     /// Where exchanges are recorded, when they are.
     pub(crate) recorder: Option<Arc<Recorder>>,
 }
+
+// Constants, so that no call parses a header name.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+const X_CLIENT_ID: HeaderName = HeaderName::from_static("x-client-id");
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
@@ -49,20 +53,20 @@ impl ClientState {
     fn set_headers(&self, request: &mut Request, operation: &str) {
         let headers = request.headers_mut();
         // The last of two or more is the call's own (no allocation: this runs every call).
-        let mut sent = headers.get_all("api-version").iter();
+        let mut sent = headers.get_all(API_VERSION).iter();
         let per_call = sent.next().and(sent.last()).cloned();
         let version = per_call.or_else(|| {
             let own = || operations::find(operation).map(|op| HeaderValue::from_static(op.api_version));
             self.api_version.clone().or_else(own)
         });
         if let Some(version) = version {
-            headers.insert("api-version", version);
+            headers.insert(API_VERSION, version);
         }
-        if !headers.contains_key("x-client-id") {
-            headers.insert("x-client-id", self.client_id.clone());
+        if !headers.contains_key(X_CLIENT_ID) {
+            headers.insert(X_CLIENT_ID, self.client_id.clone());
         }
-        if !headers.contains_key("accept-language") {
-            headers.insert("accept-language", self.language.clone());
+        if !headers.contains_key(ACCEPT_LANGUAGE) {
+            headers.insert(ACCEPT_LANGUAGE, self.language.clone());
         }
     }
 
@@ -146,14 +150,16 @@ const REFUSED_200: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 /// Reads the body and decides what the response means; records the exchange when asked.
 async fn classify(
-    response: Response,
+    mut response: Response,
     operation: &'static str,
     spec: Option<&operations::Operation>,
     recording: Option<(&Recorder, &operations::Operation, Sent)>,
 ) -> reqwest::Result<Response> {
     let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
+    // Moved to the rebuilt response, not copied; the URL kept spares reqwest's
+    // placeholder parse for a response made without one.
+    let rebuilt = http::Response::builder().version(response.version()).url(response.url().clone());
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     if let Some((recorder, op, sent)) = recording {
         recorder.write(op, sent, status.as_u16(), &body);
@@ -167,9 +173,7 @@ async fn classify(
         (error_of(status, &body), None)
     };
     let passed_status = if failure.is_some() && status == StatusCode::OK { REFUSED_200 } else { status };
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = passed_status;
-    *rebuilt.version_mut() = version;
+    let mut rebuilt = rebuilt.status(passed_status).body(body).expect("infallible: the status and version are typed values");
     *rebuilt.headers_mut() = headers;
     if let Some(failure) = failure {
         log::debug!("{operation}: HTTP {status}, an error response");
@@ -185,12 +189,13 @@ async fn classify(
 /// progenitor's `ResponseValue::from_response`): the envelope `classify` already
 /// decoded, so a body is decoded once; read from the bytes only if it is not there.
 pub(crate) async fn response_value<T: serde::de::DeserializeOwned + 'static, E>(
-    response: Response,
+    mut response: Response,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
     let decoded = response.extensions().get::<operations::Decoded>().and_then(|decoded| decoded.take::<T>());
     match decoded {
         Some(value) => {
-            Ok(progenitor_client::ResponseValue::new(value, response.status(), response.headers().clone()))
+            let headers = std::mem::take(response.headers_mut());
+            Ok(progenitor_client::ResponseValue::new(value, response.status(), headers))
         }
         None => progenitor_client::ResponseValue::from_response(response).await,
     }
