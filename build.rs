@@ -174,7 +174,7 @@ fn decode_once(file: &mut syn::File) {
             if let syn::Expr::Path(path) = &*call.func {
                 let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
                 if names == ["ResponseValue", "from_response"] {
-                    call.func = Box::new(syn::parse_quote!(crate::transport::response_value));
+                    *call.func = syn::parse_quote!(crate::transport::response_value);
                     self.0 += 1;
                 }
             }
@@ -288,7 +288,9 @@ fn operation_table(document: &Value, marked: &Value) -> String {
             "    Operation {{ id: {id:?}, method: {method:?}, path: {path:?}, api_version: {api_version:?}, \
                  #[cfg(test)] request: {request}, #[cfg(test)] response: roundtrip::<types::{response}>, \
                  decode_response: decode::<types::{response}>, redact_request: {redact_request}, \
-                 redact_response: {redact_response} }},\n",
+                 redact_response: {redact_response}, span: || tracing::info_span!(target: \"minted_connect\", \
+                 {id:?}, method = {method:?}, path = {path:?}, attempts = tracing::field::Empty, \
+                 status = tracing::field::Empty, latency_ms = tracing::field::Empty) }},\n",
         );
     }
     format!("pub(crate) static OPERATIONS: &[Operation] = &[\n{rows}];\n")

@@ -5,6 +5,7 @@
 //! cargo run --example quickstart --features sandbox   # against a sandbox started in this process
 //! MINTED_BASE_URL=... MINTED_USERNAME=... MINTED_PASSWORD=... cargo run --example quickstart --features sandbox
 //! MINTED_RECORD=target/recorded cargo run --example quickstart --features sandbox   # and record every exchange
+//! RUST_LOG=minted_connect=debug cargo run --example quickstart --features sandbox    # and show each call's span
 //! ```
 
 use minted_connect::prelude::*;
@@ -17,6 +18,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Quiet unless RUST_LOG asks (errors only by default), on stderr; a call's span is
+    // printed as it closes, when it holds its attempts, status and latency.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

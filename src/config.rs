@@ -3,8 +3,10 @@
 use crate::auth::{Credentials, DigestSession};
 use crate::error::Error;
 use crate::record::Recorder;
+use crate::retry::RetryPolicy;
 use crate::transport::ClientState;
 use crate::{Client, STAGING_URL};
+use progenitor_client::ClientInfo;
 use reqwest::header::HeaderValue;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +36,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     http: Option<reqwest::Client>,
     record: Option<PathBuf>,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -48,6 +51,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             http: None,
             record: None,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -100,7 +104,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a whole exchange may take, body included (default 30 s).
+    /// How long a whole exchange may take, body included (default 30 s); each retry
+    /// has it anew. [`Client::with_timeout`] gives some calls another.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -114,6 +119,14 @@ impl ClientBuilder {
     /// fails the call. Off by default; [`Variable::Record`] sets it for [`Client::from_env`].
     pub fn record(mut self, dir: impl Into<PathBuf>) -> Self {
         self.record = Some(dir.into());
+        self
+    }
+
+    /// When failed calls are sent again: by default up to 2 retries with backoff, and
+    /// only calls that cannot have taken effect twice; [`RetryPolicy::none`] turns
+    /// retries off. See [`RetryPolicy`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -141,6 +154,9 @@ impl ClientBuilder {
             api_version: self.api_version.as_deref().map(|v| header("api-version", v)).transpose()?,
             digest: self.credentials.map(|credentials| Arc::new(DigestSession::new(credentials))),
             recorder: self.record.map(|dir| Arc::new(Recorder::new(dir))),
+            retry: self.retry,
+            timeout: None,
+            origin: url,
         };
         let http = match self.http {
             Some(http) => http,
@@ -160,6 +176,16 @@ impl Client {
     /// `Accept-Language` `tr`, a 10 s connect and a 30 s request timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// This client with another timeout for each attempt of its calls, say for a long
+    /// list: `client.with_timeout(Duration::from_secs(120)).list_ecom_orders()...`. It
+    /// shares this client's connections and Digest session.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut state = self.inner().clone();
+        state.timeout = Some(timeout);
+        Client::new_with_client(self.baseurl(), self.client().clone(), state)
     }
 
     /// A client configured from the environment: [`Variable::BaseUrl`],

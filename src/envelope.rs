@@ -40,6 +40,7 @@ impl<T: Envelope> IntoData for ResponseValue<T> {
                 code: Some(envelope.code()),
                 message: envelope.message().to_string(),
                 field_errors: Default::default(),
+                retryable: false,
             })
         }
     }

@@ -2,8 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+
+use crate::retry::{Ending, retryable};
 
 /// Everything a call (or building a client) can end in, other than its data.
+///
+/// Match on the variants for the whole story, or ask the accessors
+/// ([`status`](Self::status), [`api_code`](Self::api_code),
+/// [`field_errors`](Self::field_errors), [`is_retryable`](Self::is_retryable), ...).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -18,20 +25,25 @@ pub enum Error {
     InvalidRequest(String),
 
     /// The exchange failed on the network: no connection, a timeout, or a connection
-    /// dropped mid-way. A GET can be retried. A POST, PATCH or DELETE may or may not
-    /// have been processed: check (e.g. read the order back) before sending it again.
+    /// dropped mid-way. When `retryable` is false (a POST, PATCH, PUT or DELETE that
+    /// may have reached the server), it may or may not have been processed: check
+    /// (e.g. read the order back) before sending it again.
     #[error("transport ({kind}): {source}")]
+    #[non_exhaustive]
     Transport {
         /// Which part of the exchange failed.
         kind: TransportKind,
+        /// Whether sending the call again is safe: see [`Error::is_retryable`].
+        retryable: bool,
         /// reqwest's error, without the URL (paths carry customers' ids).
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
 
     /// The server did not accept our credentials, or authentication could not be
     /// carried out. Check the username and password (or the reason given).
     #[error("unauthorized: {reason}")]
+    #[non_exhaustive]
     Unauthorized {
         /// Why.
         reason: AuthFailure,
@@ -40,6 +52,7 @@ pub enum Error {
     /// The API answered with its error envelope: the call was understood and
     /// refused. `code` and `message` are the API's; a 422 lists `field_errors`.
     #[error("API error (HTTP {status}, code {}): {message}", code.map_or("none".to_string(), |c| c.to_string()))]
+    #[non_exhaustive]
     Api {
         /// The HTTP status (200 when only the envelope said `success: false`).
         status: u16,
@@ -49,21 +62,27 @@ pub enum Error {
         message: String,
         /// Per field, what is wrong with it (a 422's `errors`); empty otherwise.
         field_errors: BTreeMap<String, Vec<String>>,
+        /// Whether sending the call again is safe: see [`Error::is_retryable`].
+        retryable: bool,
     },
 
     /// A status the API does not document, with a body that is not its error
     /// envelope (a proxy's HTML page, say). Often temporary on a 5xx.
     #[error("unexpected response: HTTP {status}")]
+    #[non_exhaustive]
     UnexpectedResponse {
         /// The HTTP status.
         status: u16,
         /// The body's first bytes, withheld from `Debug` and `Display`.
         body_start: BodyStart,
+        /// Whether sending the call again is safe: see [`Error::is_retryable`].
+        retryable: bool,
     },
 
     /// The response does not fit the operation's type: the API and the spec disagree.
     /// Report it with `operation` and `path`; `cargo xtask verify` on a capture shows more.
     #[error("cannot decode the response of {operation} (HTTP {status}) at {path}: {reason}")]
+    #[non_exhaustive]
     Decode {
         /// The operation called, e.g. `get_customer`.
         operation: String,
@@ -78,12 +97,74 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The HTTP status the server answered with; `None` when there was no answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. }
+            | Error::UnexpectedResponse { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            Error::Unauthorized { .. } => Some(401),
+            _ => None,
+        }
+    }
+
+    /// The `code` of the API's error envelope.
+    pub fn api_code(&self) -> Option<i64> {
+        match self {
+            Error::Api { code, .. } => *code,
+            _ => None,
+        }
+    }
+
+    /// Per field, what the API says is wrong with it (a 422's `errors`); `None` when
+    /// the API named no field.
+    pub fn field_errors(&self) -> Option<&BTreeMap<String, Vec<String>>> {
+        match self {
+            Error::Api { field_errors, .. } if !field_errors.is_empty() => Some(field_errors),
+            _ => None,
+        }
+    }
+
+    /// A connect or request timeout ran out (a connect timeout is also
+    /// [`is_connect`](Self::is_connect)).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// No connection could be made (refused, or a name that does not resolve): the
+    /// request was never sent.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport { kind: TransportKind::Connect, .. })
+    }
+
+    /// The server refused the credentials, or authentication could not be carried out.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Error::Unauthorized { .. })
+    }
+
+    /// Whether the call can be sent again without risk of its taking effect twice,
+    /// with a chance of another outcome: exactly the failures the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) retries (a GET after a network failure or
+    /// an HTTP 429, 502, 503 or 504; any call whose connection was never made). Still
+    /// true once the policy's retries are spent, for a caller who tries again later.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { retryable, .. }
+            | Error::Api { retryable, .. }
+            | Error::UnexpectedResponse { retryable, .. } => *retryable,
+            _ => false,
+        }
+    }
+}
+
 /// Which part of an exchange failed on the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransportKind {
-    /// No connection could be made.
+    /// No connection could be made (refused, a name that does not resolve, or the
+    /// connect timeout): the request was never sent.
     Connect,
-    /// The connect or request timeout ran out.
+    /// The request timeout ran out after the connection was made.
     Timeout,
     /// The connection broke while sending or receiving.
     Interrupted,
@@ -152,26 +233,74 @@ impl fmt::Debug for BodyStart {
 }
 
 /// How `transport` hands a classified response to the error conversion: attached
-/// to the response, which the generated code passes on as `UnexpectedResponse`.
+/// to the response, which the generated code passes on as `UnexpectedResponse`. A
+/// network failure travels the same way, on a response made for it, because only
+/// `transport` knows the call's method, which decides whether it is retryable.
 #[derive(Clone, Debug)]
 pub(crate) enum Failure {
+    Transport {
+        kind: TransportKind,
+        retryable: bool,
+        source: Arc<reqwest::Error>,
+    },
     Unauthorized(AuthFailure),
-    Api { status: u16, code: Option<i64>, message: String, field_errors: BTreeMap<String, Vec<String>> },
-    Unexpected { status: u16, body_start: BodyStart },
-    Decode { operation: &'static str, status: u16, path: String, reason: String, body_start: BodyStart },
+    Api {
+        status: u16,
+        code: Option<i64>,
+        message: String,
+        field_errors: BTreeMap<String, Vec<String>>,
+        retryable: bool,
+    },
+    Unexpected {
+        status: u16,
+        body_start: BodyStart,
+        retryable: bool,
+    },
+    Decode {
+        operation: &'static str,
+        status: u16,
+        path: String,
+        reason: String,
+        body_start: BodyStart,
+    },
+}
+
+impl Failure {
+    /// A network failure; `retryable` as the call's method allows.
+    pub(crate) fn transport(source: reqwest::Error, get: bool) -> Failure {
+        let kind = TransportKind::of(&source);
+        let ending = if kind == TransportKind::Connect { Ending::NotConnected } else { Ending::Interrupted };
+        Failure::Transport { kind, retryable: retryable(get, ending), source: Arc::new(source.without_url()) }
+    }
 }
 
 impl From<Failure> for Error {
     fn from(failure: Failure) -> Error {
         match failure {
+            Failure::Transport { kind, retryable, source } => Error::Transport { kind, retryable, source },
             Failure::Unauthorized(reason) => Error::Unauthorized { reason },
-            Failure::Api { status, code, message, field_errors } => {
-                Error::Api { status, code, message, field_errors }
+            Failure::Api { status, code, message, field_errors, retryable } => {
+                Error::Api { status, code, message, field_errors, retryable }
             }
-            Failure::Unexpected { status, body_start } => Error::UnexpectedResponse { status, body_start },
+            Failure::Unexpected { status, body_start, retryable } => {
+                Error::UnexpectedResponse { status, body_start, retryable }
+            }
             Failure::Decode { operation, status, path, reason, body_start } => {
                 Error::Decode { operation: operation.to_string(), status, path, reason, body_start }
             }
+        }
+    }
+}
+
+impl TransportKind {
+    fn of(error: &reqwest::Error) -> TransportKind {
+        // A connect timeout is both: the request was never sent, which matters more.
+        if error.is_connect() {
+            TransportKind::Connect
+        } else if error.is_timeout() {
+            TransportKind::Timeout
+        } else {
+            TransportKind::Interrupted
         }
     }
 }
@@ -180,14 +309,11 @@ impl From<reqwest::Error> for Error {
     fn from(source: reqwest::Error) -> Error {
         // The URL's path carries customers' ids.
         let source = source.without_url();
-        let kind = if source.is_timeout() {
-            TransportKind::Timeout
-        } else if source.is_connect() {
-            TransportKind::Connect
-        } else {
-            TransportKind::Interrupted
-        };
-        Error::Transport { kind, source }
+        if source.is_builder() {
+            return Error::InvalidRequest(source.to_string());
+        }
+        // The method is not known here: only a connection never made is safe to retry.
+        Failure::transport(source, false).into()
     }
 }
 
@@ -199,16 +325,20 @@ impl<E> From<progenitor_client::Error<E>> for Error {
             Generated::CommunicationError(e)
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e) => e.into(),
-            Generated::UnexpectedResponse(response) => match response.extensions().get::<Failure>() {
-                Some(failure) => failure.clone().into(),
-                None => Error::UnexpectedResponse {
-                    status: response.status().as_u16(),
-                    body_start: BodyStart::default(),
-                },
-            },
+            Generated::UnexpectedResponse(mut response) => {
+                match response.extensions_mut().remove::<Failure>() {
+                    Some(failure) => failure.into(),
+                    None => Error::UnexpectedResponse {
+                        status: response.status().as_u16(),
+                        body_start: BodyStart::default(),
+                        retryable: false,
+                    },
+                }
+            }
             Generated::ErrorResponse(response) => Error::UnexpectedResponse {
                 status: response.status().as_u16(),
                 body_start: BodyStart::default(),
+                retryable: false,
             },
             // `transport` decodes every 200 body first, so this is a body that changed
             // between the two decodes; report what serde said.

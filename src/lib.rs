@@ -30,7 +30,10 @@
 //! first challenge is answered) and carries `x-client-id`, `Accept-Language` and
 //! the operation's `api-version`; a builder's `.x_client_id()`, `.accept_language()`
 //! or `.api_version()` overrides one for one call. Every failure is one
-//! [`Error`], whose variants say what the caller can do.
+//! [`Error`], whose variants say what the caller can do and whose accessors
+//! (`status()`, `is_retryable()`, `field_errors()`, ...) answer the usual questions.
+//! Calls that cannot take effect twice are retried as the [`RetryPolicy`] says, and
+//! each call is one `tracing` span named for its operation.
 //!
 //! Features:
 //! - `sandbox`: [`sandbox`], a local server of the API to start inside your own tests;
@@ -77,12 +80,14 @@ pub mod envelope;
 mod error;
 mod operations;
 mod record;
+mod retry;
 mod transport;
 
 pub use config::{ClientBuilder, Variable};
 pub use envelope::IntoData;
 pub use error::{AuthFailure, BodyStart, Error, TransportKind};
 pub use generated::*;
+pub use retry::RetryPolicy;
 pub use transport::ClientState;
 
 /// Base URL of the documented testing environment. Production URLs are given

@@ -36,6 +36,10 @@ pub(crate) struct Operation {
     pub redact_request: Redactions,
     /// The same for the 200 response body.
     pub redact_response: Redactions,
+    /// A new span for one call, named for the operation (a span's name is fixed where
+    /// it is written, hence one per operation, written by `build.rs`), with the method
+    /// and the path template, never the path: paths carry customers' ids.
+    pub span: fn() -> tracing::Span,
 }
 
 /// Marked fields of a body: the keys down to each, and its placeholder as JSON.

@@ -133,7 +133,7 @@ impl Recorder {
         if let Err(e) = written
             && !self.failed.swap(true, Ordering::Relaxed)
         {
-            log::warn!("recording to {}: {e}; the calls go on unrecorded", self.dir.display());
+            tracing::warn!("recording to {}: {e}; the calls go on unrecorded", self.dir.display());
         }
     }
 

@@ -1,20 +1,25 @@
 //! The client's hooks into the generated code: the headers every call carries,
-//! Digest authentication, and turning error responses into [`crate::Error`]s.
+//! Digest authentication, retries, the call's tracing span, and turning error
+//! responses into [`crate::Error`]s.
 //!
-//! A call is retried at most once, and only to answer a Digest challenge (the
-//! server refused the request unprocessed). Never after a transport error or a
-//! 5xx, so a buy order is never placed twice by the client.
+//! A call is sent again to answer a Digest challenge (the server refused the
+//! request unprocessed), and as [`crate::RetryPolicy`] allows: only when it cannot
+//! have taken effect twice, so a buy order is never placed twice by the client.
 
 use crate::auth::DigestSession;
 use crate::error::{AuthFailure, BodyStart, Failure};
 use crate::record::{Recorder, Sent};
+use crate::retry::{Ending, RetryPolicy, retryable};
 use crate::{Client, operations};
+use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{ACCEPT_LANGUAGE, AUTHORIZATION, HeaderName, HeaderValue};
-use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
+use reqwest::header::{ACCEPT_LANGUAGE, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode, Version};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
+use tracing::Instrument;
 
 /// What a [`Client`] carries besides its base URL and HTTP client; made by [`crate::ClientBuilder`].
 #[derive(Clone, Debug)]
@@ -25,6 +30,12 @@ pub struct ClientState {
     pub(crate) digest: Option<Arc<DigestSession>>,
     /// Where exchanges are recorded, when they are.
     pub(crate) recorder: Option<Arc<Recorder>>,
+    pub(crate) retry: RetryPolicy,
+    /// Each attempt's timeout, over the HTTP client's own ([`Client::with_timeout`]).
+    pub(crate) timeout: Option<Duration>,
+    /// The URL the responses handed to the generated code carry: the base URL, never
+    /// a path (progenitor's own error prints it, and paths carry customers' ids).
+    pub(crate) origin: url::Url,
 }
 
 // Constants, so that no call parses a header name.
@@ -38,11 +49,46 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner().set_headers(request, info.operation_id);
+        if let Some(timeout) = self.inner().timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         Ok(())
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        self.inner().exec(self.client(), request, info.operation_id).await
+        let spec = operations::find(info.operation_id);
+        let span = spec.map_or_else(tracing::Span::none, |op| (op.span)());
+        let call = self.inner().exec(self.client(), request, info.operation_id, spec, &span);
+        Ok(call.instrument(span.clone()).await)
+    }
+}
+
+/// One attempt's answer, its body read.
+struct Answer {
+    status: StatusCode,
+    version: Version,
+    headers: HeaderMap,
+    body: Bytes,
+    /// Why the call ends unauthorized, when it does.
+    unauthorized: Option<AuthFailure>,
+}
+
+impl Answer {
+    async fn read(mut response: Response, unauthorized: Option<AuthFailure>) -> reqwest::Result<Answer> {
+        let headers = std::mem::take(response.headers_mut());
+        let (status, version) = (response.status(), response.version());
+        Ok(Answer { status, version, headers, body: response.bytes().await?, unauthorized })
+    }
+
+    /// A call refused before it was sent.
+    fn refused(reason: AuthFailure) -> Answer {
+        Answer {
+            status: StatusCode::UNAUTHORIZED,
+            version: Version::HTTP_11,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            unauthorized: Some(reason),
+        }
     }
 }
 
@@ -54,7 +100,7 @@ impl ClientState {
         let headers = request.headers_mut();
         // The last of two or more is the call's own (no allocation: this runs every call).
         let mut sent = headers.get_all(API_VERSION).iter();
-        let per_call = sent.next().and(sent.last()).cloned();
+        let per_call = sent.next().and(sent.next_back()).cloned();
         let version = per_call.or_else(|| {
             let own = || operations::find(operation).map(|op| HeaderValue::from_static(op.api_version));
             self.api_version.clone().or_else(own)
@@ -70,44 +116,92 @@ impl ClientState {
         }
     }
 
+    /// The call: attempts as the retry policy allows, then the last answer classified.
+    /// Always a response: a network failure travels as a [`Failure`] on one.
     async fn exec(
         &self,
         http: &reqwest::Client,
         mut request: Request,
         operation: &'static str,
-    ) -> reqwest::Result<Response> {
-        let spec = operations::find(operation);
-        // The path template, not the path: paths carry customers' ids.
-        let target = spec.map_or(operation, |op| op.path);
+        spec: Option<&'static operations::Operation>,
+        span: &tracing::Span,
+    ) -> Response {
+        let started = tokio::time::Instant::now();
+        let get = request.method() == Method::GET;
         // Taken before authentication: a recording never holds `Authorization`.
         let recording =
             self.recorder.as_deref().zip(spec).map(|(recorder, op)| (recorder, op, Sent::of(&request)));
-        let Some(digest) = &self.digest else {
-            log::debug!("{operation}: {} {target}", request.method());
-            let response = http.execute(request).await?;
-            if response.status() == StatusCode::UNAUTHORIZED {
-                return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::NoCredentials)));
+        let mut attempts = 1;
+        let outcome = loop {
+            // One copy per attempt serves both a retry and the answer to a challenge.
+            let may_resend = attempts <= self.retry.retries() || self.digest.is_some();
+            let spare = if may_resend { request.try_clone() } else { None };
+            let outcome = self.attempt(http, request, spare.as_ref()).await;
+            let (ending, headers) = match &outcome {
+                Ok(answer) if answer.unauthorized.is_some() => break outcome,
+                Ok(answer) => (Ending::Status(answer.status.as_u16()), Some(&answer.headers)),
+                Err(error) if error.is_connect() => (Ending::NotConnected, None),
+                Err(_) => (Ending::Interrupted, None),
+            };
+            let wait = retryable(get, ending).then(|| self.retry.wait(attempts, headers)).flatten();
+            let (Some(wait), Some(spare)) = (wait, spare) else { break outcome };
+            tracing::info!(attempt = attempts, ?ending, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            request = spare;
+            attempts += 1;
+        };
+        span.record("attempts", attempts);
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match outcome {
+            Ok(answer) => {
+                span.record("status", answer.status.as_u16());
+                self.classify(answer, get, operation, spec, recording)
             }
-            return classify(response, operation, spec, recording).await;
+            Err(error) => {
+                let failure = Failure::transport(error, get);
+                if let Failure::Transport { kind, retryable, .. } = &failure {
+                    tracing::debug!(%kind, retryable, "network failure");
+                }
+                self.respond(
+                    NETWORK_FAILURE,
+                    Version::HTTP_11,
+                    HeaderMap::new(),
+                    Bytes::new(),
+                    Some(failure),
+                    None,
+                )
+            }
+        }
+    }
+
+    /// One attempt: the request, and the answer to a Digest challenge if one comes,
+    /// made from `spare`, a copy of the request (none when its body is a stream).
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        spare: Option<&Request>,
+    ) -> reqwest::Result<Answer> {
+        let Some(digest) = &self.digest else {
+            tracing::debug!("sending");
+            let response = http.execute(request).await?;
+            let unauthorized =
+                (response.status() == StatusCode::UNAUTHORIZED).then_some(AuthFailure::NoCredentials);
+            return Answer::read(response, unauthorized).await;
         };
 
-        let replay = request.try_clone();
         let first_contact = match digest.prepare(&mut request).await {
             Ok(guard) => guard,
-            Err(reason) => return Ok(refused(reason)),
+            Err(reason) => return Ok(Answer::refused(reason)),
         };
         let authorized = request.headers().contains_key(AUTHORIZATION);
-        log::debug!(
-            "{operation}: {} {target} ({})",
-            request.method(),
-            if authorized { "authorized" } else { "first contact" }
-        );
+        tracing::debug!(authorized, "sending");
         let response = http.execute(request).await?;
         if response.status() != StatusCode::UNAUTHORIZED {
             if first_contact.is_some() {
                 digest.note_not_asked();
             }
-            return classify(response, operation, spec, recording).await;
+            return Answer::read(response, None).await;
         }
 
         let adopted = digest.adopt(response.headers());
@@ -115,31 +209,94 @@ impl ClientState {
         let adopted = match adopted {
             Ok(adopted) => adopted,
             Err(reason) => {
-                log::debug!("{operation}: 401, {reason}");
-                return Ok(with_failure(response, Failure::Unauthorized(reason)));
+                tracing::debug!(%reason, "a 401 that cannot be answered");
+                return Answer::read(response, Some(reason)).await;
             }
         };
-        log::debug!(
-            "{operation}: challenged{}; answering once",
-            if adopted.stale { " (stale nonce)" } else { "" }
-        );
-        let Some(mut replay) = replay else {
+        tracing::debug!(stale = adopted.stale, "challenged; answering once");
+        let Some(mut replay) = spare.and_then(Request::try_clone) else {
             let reason = AuthFailure::Unsupported("the request body cannot be sent a second time".into());
-            return Ok(with_failure(response, Failure::Unauthorized(reason)));
+            return Answer::read(response, Some(reason)).await;
         };
         match digest.authorize(&mut replay) {
             Ok(true) => {}
-            Ok(false) => return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::NoChallenge))),
-            Err(reason) => return Ok(with_failure(response, Failure::Unauthorized(reason))),
+            Ok(false) => return Answer::read(response, Some(AuthFailure::NoChallenge)).await,
+            Err(reason) => return Answer::read(response, Some(reason)).await,
         }
         let response = http.execute(replay).await?;
         if response.status() == StatusCode::UNAUTHORIZED {
-            log::debug!("{operation}: credentials refused");
-            return Ok(with_failure(response, Failure::Unauthorized(AuthFailure::Rejected)));
+            tracing::debug!("credentials refused");
+            return Answer::read(response, Some(AuthFailure::Rejected)).await;
         }
-        classify(response, operation, spec, recording).await
+        Answer::read(response, None).await
+    }
+
+    /// Decides what the last answer means; records the exchange when asked.
+    fn classify(
+        &self,
+        answer: Answer,
+        get: bool,
+        operation: &'static str,
+        spec: Option<&operations::Operation>,
+        recording: Option<(&Recorder, &operations::Operation, Sent)>,
+    ) -> Response {
+        let Answer { status, version, headers, body, unauthorized } = answer;
+        if let Some(reason) = unauthorized {
+            tracing::debug!(%reason, "unauthorized");
+            let failure = Failure::Unauthorized(reason);
+            return self.respond(status, version, headers, body, Some(failure), None);
+        }
+        if let Some((recorder, op, sent)) = recording {
+            recorder.write(op, sent, status.as_u16(), &body);
+        }
+        let (failure, decoded) = if status == StatusCode::OK {
+            match fit_of_success(&body, operation, spec) {
+                Ok(decoded) => (None, decoded),
+                Err(failure) => (Some(failure), None),
+            }
+        } else {
+            (error_of(status, &body, retryable(get, Ending::Status(status.as_u16()))), None)
+        };
+        if failure.is_some() {
+            tracing::debug!(status = status.as_u16(), "an error response");
+        }
+        let passed_status = if failure.is_some() && status == StatusCode::OK { REFUSED_200 } else { status };
+        self.respond(passed_status, version, headers, body, failure, decoded)
+    }
+
+    /// The response handed to the generated code, which sends any status but 200 to
+    /// the error conversion, with the failure attached.
+    fn respond(
+        &self,
+        status: StatusCode,
+        version: Version,
+        headers: HeaderMap,
+        body: Bytes,
+        failure: Option<Failure>,
+        decoded: Option<operations::Decoded>,
+    ) -> Response {
+        // `url` spares reqwest the parse of a placeholder URL on every call.
+        let builder = http::Response::builder().status(status).version(version).url(self.origin.clone());
+        let mut response = builder.body(body).expect("infallible: the status and version are typed values");
+        *response.headers_mut() = headers;
+        if let Some(failure) = failure {
+            response.extensions_mut().insert(failure);
+        }
+        if let Some(decoded) = decoded {
+            response.extensions_mut().insert(decoded);
+        }
+        Response::from(response)
     }
 }
+
+/// The status of the response a network failure travels on: 599, which no server of
+/// the API sends (some proxies use it for a network timeout). Only progenitor's own
+/// error shows it, and that error's `is_retryable()` does not count it: the safe side,
+/// since whether a retry is safe depends on the method. Ours reads the failure attached.
+const NETWORK_FAILURE: StatusCode = match StatusCode::from_u16(599) {
+    Ok(status) => status,
+    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+};
 
 /// How a 200 the client refuses (a body that does not fit, or an envelope saying
 /// `success: false`) is passed on: the generated code hands any status but 200 to the
@@ -147,43 +304,6 @@ impl ClientState {
 /// counts (408, 429, 502, 503, 504): the server answered, and a retried buy order
 /// would be placed again.
 const REFUSED_200: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
-
-/// Reads the body and decides what the response means; records the exchange when asked.
-async fn classify(
-    mut response: Response,
-    operation: &'static str,
-    spec: Option<&operations::Operation>,
-    recording: Option<(&Recorder, &operations::Operation, Sent)>,
-) -> reqwest::Result<Response> {
-    let status = response.status();
-    // Moved to the rebuilt response, not copied; the URL kept spares reqwest's
-    // placeholder parse for a response made without one.
-    let rebuilt = http::Response::builder().version(response.version()).url(response.url().clone());
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
-    if let Some((recorder, op, sent)) = recording {
-        recorder.write(op, sent, status.as_u16(), &body);
-    }
-    let (failure, decoded) = if status == StatusCode::OK {
-        match fit_of_success(&body, operation, spec) {
-            Ok(decoded) => (None, decoded),
-            Err(failure) => (Some(failure), None),
-        }
-    } else {
-        (error_of(status, &body), None)
-    };
-    let passed_status = if failure.is_some() && status == StatusCode::OK { REFUSED_200 } else { status };
-    let mut rebuilt = rebuilt.status(passed_status).body(body).expect("infallible: the status and version are typed values");
-    *rebuilt.headers_mut() = headers;
-    if let Some(failure) = failure {
-        log::debug!("{operation}: HTTP {status}, an error response");
-        rebuilt.extensions_mut().insert(failure);
-    }
-    if let Some(decoded) = decoded {
-        rebuilt.extensions_mut().insert(decoded);
-    }
-    Ok(Response::from(rebuilt))
-}
 
 /// What the generated code calls for a 200 (`build.rs` puts it in place of
 /// progenitor's `ResponseValue::from_response`): the envelope `classify` already
@@ -215,10 +335,11 @@ fn fit_of_success(
             code: Some(verdict.code),
             message: verdict.message,
             field_errors: ErrorEnvelope::read(body).map(|e| e.field_errors()).unwrap_or_default(),
+            retryable: false,
         },
         Err(misfit) => match ErrorEnvelope::read(body) {
             // An error envelope whose `data` does not fit the success type.
-            Some(envelope) if envelope.success == Some(false) => envelope.into_failure(200),
+            Some(envelope) if envelope.success == Some(false) => envelope.into_failure(200, false),
             _ => Failure::Decode {
                 operation,
                 status: 200,
@@ -230,12 +351,12 @@ fn fit_of_success(
     })
 }
 
-fn error_of(status: StatusCode, body: &[u8]) -> Option<Failure> {
+fn error_of(status: StatusCode, body: &[u8], retryable: bool) -> Option<Failure> {
     Some(match ErrorEnvelope::read(body) {
         Some(envelope) if envelope.message.is_some() || envelope.code.is_some() => {
-            envelope.into_failure(status.as_u16())
+            envelope.into_failure(status.as_u16(), retryable)
         }
-        _ => Failure::Unexpected { status: status.as_u16(), body_start: BodyStart::of(body) },
+        _ => Failure::Unexpected { status: status.as_u16(), body_start: BodyStart::of(body), retryable },
     })
 }
 
@@ -265,26 +386,14 @@ impl ErrorEnvelope {
         self.errors.iter().flatten().map(|(field, value)| (field.clone(), messages(value))).collect()
     }
 
-    fn into_failure(self, status: u16) -> Failure {
+    fn into_failure(self, status: u16, retryable: bool) -> Failure {
         let code = self.code.as_ref().and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
         Failure::Api {
             status,
             code,
             field_errors: self.field_errors(),
             message: self.message.unwrap_or_default(),
+            retryable,
         }
     }
-}
-
-fn with_failure(mut response: Response, failure: Failure) -> Response {
-    response.extensions_mut().insert(failure);
-    response
-}
-
-/// A call refused before it was sent: there is no response to carry the reason.
-fn refused(reason: AuthFailure) -> Response {
-    let mut response = http::Response::new(bytes::Bytes::new());
-    *response.status_mut() = StatusCode::UNAUTHORIZED;
-    response.extensions_mut().insert(Failure::Unauthorized(reason));
-    Response::from(response)
 }

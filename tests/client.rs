@@ -4,7 +4,7 @@
 mod support;
 
 use minted_connect::prelude::*;
-use minted_connect::{AuthFailure, Client, Error, IntoData, TransportKind, types};
+use minted_connect::{AuthFailure, Client, Error, IntoData, RetryPolicy, TransportKind, types};
 use std::time::Duration;
 use support::{Challenges, PASSWORD, Reply, Seen, Server, USERNAME, recorded_body};
 
@@ -89,7 +89,9 @@ async fn concurrent_calls_on_a_fresh_client_share_the_first_challenge() {
 async fn a_wrong_password_costs_two_requests_and_ends_unauthorized() {
     let server = digest_server(recorded).await;
     let error = get_customer(&client(&server, "wrong password")).await.unwrap_err();
-    assert!(matches!(error, Error::Unauthorized { reason: AuthFailure::Rejected }), "{error:?}");
+    assert!(matches!(error, Error::Unauthorized { reason: AuthFailure::Rejected, .. }), "{error:?}");
+    assert!(error.is_unauthorized() && !error.is_retryable());
+    assert_eq!(error.status(), Some(401));
     assert_eq!(server.requests(), 2);
 }
 
@@ -111,7 +113,7 @@ async fn an_unsupported_algorithm_is_unauthorized_with_the_reason() {
     let server = Server::digest(Challenges::Custom(offer), PASSWORD, Box::new(recorded)).await;
     let error = get_customer(&client(&server, PASSWORD)).await.unwrap_err();
     assert!(
-        matches!(&error, Error::Unauthorized { reason: AuthFailure::Unsupported(why) } if why.contains("SHA-1")),
+        matches!(&error, Error::Unauthorized { reason: AuthFailure::Unsupported(why), .. } if why.contains("SHA-1")),
         "{error:?}"
     );
     assert_eq!(server.requests(), 1);
@@ -121,7 +123,7 @@ async fn an_unsupported_algorithm_is_unauthorized_with_the_reason() {
 async fn a_401_without_a_challenge_is_unauthorized() {
     let server = Server::digest(Challenges::None, PASSWORD, Box::new(recorded)).await;
     let error = get_customer(&client(&server, PASSWORD)).await.unwrap_err();
-    assert!(matches!(error, Error::Unauthorized { reason: AuthFailure::NoChallenge }), "{error:?}");
+    assert!(matches!(error, Error::Unauthorized { reason: AuthFailure::NoChallenge, .. }), "{error:?}");
     assert_eq!(server.requests(), 1);
 }
 
@@ -139,9 +141,10 @@ async fn a_5xx_html_page_is_an_unexpected_response_and_the_post_is_not_repeated(
     .await;
     let client = client(&server, PASSWORD);
     let error = price_fix(&client).await.unwrap_err();
-    let Error::UnexpectedResponse { status, body_start } = &error else { panic!("{error:?}") };
+    let Error::UnexpectedResponse { status, body_start, .. } = &error else { panic!("{error:?}") };
     assert_eq!(*status, 502);
     assert!(body_start.as_str().starts_with("<html>"));
+    assert!(!error.is_retryable(), "a POST that reached the server");
     assert!(!format!("{error} {error:?}").contains("Bad Gateway"), "bodies are not printed");
     assert_eq!(authorized_posts(&server), 1, "sent once, plus the unauthenticated first contact");
 
@@ -159,16 +162,45 @@ async fn a_reset_connection_is_a_transport_error_and_the_post_is_not_repeated() 
     get_customer(&client).await.unwrap();
     let error = price_fix(&client).await.unwrap_err();
     assert!(matches!(error, Error::Transport { kind: TransportKind::Interrupted, .. }), "{error:?}");
+    assert!(!error.is_retryable());
     assert_eq!(authorized_posts(&server), 1);
 }
 
 #[tokio::test]
 async fn a_server_slower_than_the_timeout_is_a_timeout() {
     let server = Server::open(Box::new(|_| Reply::Hang)).await;
-    let client = Client::builder().base_url(&server.url).timeout(Duration::from_millis(300)).build().unwrap();
+    let client = Client::builder()
+        .base_url(&server.url)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     let error = get_customer(&client).await.unwrap_err();
     assert!(matches!(error, Error::Transport { kind: TransportKind::Timeout, .. }), "{error:?}");
+    assert!(error.is_timeout() && !error.is_connect() && error.is_retryable(), "a GET");
+    assert_eq!(error.status(), None);
     assert!(!format!("{error} {error:?}").contains("MTD0018232"), "the customer's id stays out: {error:?}");
+}
+
+/// On the paused clock the runtime, idle while the server hangs, jumps straight to
+/// the timeout, so the time each call took is exactly the timeout that ended it.
+#[tokio::test(start_paused = true)]
+async fn a_per_call_timeout_overrides_the_clients() {
+    let server = Server::open(Box::new(|_| Reply::Hang)).await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .timeout(Duration::from_secs(30))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let error = get_customer(&client.with_timeout(Duration::from_secs(120))).await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(started.elapsed(), Duration::from_secs(120), "longer than the client's: it replaces it");
+
+    let started = tokio::time::Instant::now();
+    assert!(get_customer(&client).await.unwrap_err().is_timeout());
+    assert_eq!(started.elapsed(), Duration::from_secs(30), "the client itself keeps its own");
 }
 
 #[tokio::test]
@@ -176,9 +208,10 @@ async fn a_refused_connection_is_a_connect_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let client = Client::builder().base_url(url).build().unwrap();
+    let client = Client::builder().base_url(url).retry(RetryPolicy::none()).build().unwrap();
     let error = get_customer(&client).await.unwrap_err();
     assert!(matches!(error, Error::Transport { kind: TransportKind::Connect, .. }), "{error:?}");
+    assert!(error.is_connect() && error.is_retryable());
 }
 
 #[tokio::test]
@@ -218,6 +251,8 @@ async fn success_false_is_an_api_error() {
     let error = get_customer(&client).await.unwrap_err();
     let Error::Api { status, code, message, .. } = &error else { panic!("{error:?}") };
     assert_eq!((*status, *code, message.as_str()), (200, Some(1001), "Customer not found"));
+    assert_eq!((error.status(), error.api_code(), error.field_errors()), (Some(200), Some(1001), None));
+    assert!(!error.is_retryable());
 }
 
 #[tokio::test]
@@ -231,6 +266,8 @@ async fn a_422_is_an_api_error_with_its_field_errors() {
     assert_eq!((*status, *code), (422, Some(422)));
     assert_eq!(field_errors["email"], ["The email must be a valid email address."]);
     assert_eq!(field_errors["phone"], ["Required."]);
+    assert_eq!(error.field_errors(), Some(field_errors));
+    assert_eq!((error.status(), error.api_code()), (Some(422), Some(422)));
     assert_eq!(server.requests(), 1);
 }
 
@@ -271,7 +308,7 @@ async fn without_credentials_a_challenge_ends_unauthorized() {
     let server = digest_server(recorded).await;
     let client = Client::builder().base_url(&server.url).build().unwrap();
     let error = get_customer(&client).await.unwrap_err();
-    assert!(matches!(error, Error::Unauthorized { reason: AuthFailure::NoCredentials }), "{error:?}");
+    assert!(matches!(error, Error::Unauthorized { reason: AuthFailure::NoCredentials, .. }), "{error:?}");
 }
 
 /// A 200 the client refuses reaches progenitor's own error too (for a caller who

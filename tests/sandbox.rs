@@ -331,7 +331,7 @@ async fn the_sandbox_demands_digest() {
     let wrong =
         Client::builder().base_url(running.url()).credentials(sandbox::USERNAME, "wrong").build().unwrap();
     let error = wrong.get_customer().external_customer_id("MTD0018232").send().await.unwrap_err();
-    assert!(matches!(Error::from(error), Error::Unauthorized { reason: AuthFailure::Rejected }));
+    assert!(matches!(Error::from(error), Error::Unauthorized { reason: AuthFailure::Rejected, .. }));
     let lines = lines.lock().unwrap();
     let notes: Vec<&str> = lines.iter().map(|line| line.split(" -> ").nth(1).unwrap()).collect();
     assert!(notes[0].starts_with("401 challenge"), "{notes:?}");
