@@ -11,7 +11,7 @@ use crate::retry::{Ending, retryable};
 /// Match on the variants for the whole story, or ask the accessors
 /// ([`status`](Self::status), [`api_code`](Self::api_code),
 /// [`field_errors`](Self::field_errors), [`is_retryable`](Self::is_retryable), ...).
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client's configuration is unusable (a missing variable, a bad URL or
@@ -232,63 +232,12 @@ impl fmt::Debug for BodyStart {
     }
 }
 
-/// How `transport` hands a classified response to the error conversion: attached
-/// to the response, which the generated code passes on as `UnexpectedResponse`. A
-/// network failure travels the same way, on a response made for it, because only
-/// `transport` knows the call's method, which decides whether it is retryable.
-#[derive(Clone, Debug)]
-pub(crate) enum Failure {
-    Transport {
-        kind: TransportKind,
-        retryable: bool,
-        source: Arc<reqwest::Error>,
-    },
-    Unauthorized(AuthFailure),
-    Api {
-        status: u16,
-        code: Option<i64>,
-        message: String,
-        field_errors: BTreeMap<String, Vec<String>>,
-        retryable: bool,
-    },
-    Unexpected {
-        status: u16,
-        body_start: BodyStart,
-        retryable: bool,
-    },
-    Decode {
-        operation: &'static str,
-        status: u16,
-        path: String,
-        reason: String,
-        body_start: BodyStart,
-    },
-}
-
-impl Failure {
-    /// A network failure; `retryable` as the call's method allows.
-    pub(crate) fn transport(source: reqwest::Error, get: bool) -> Failure {
+impl Error {
+    /// A network failure, retryable as the call's method allows.
+    pub(crate) fn transport(source: reqwest::Error, get: bool) -> Error {
         let kind = TransportKind::of(&source);
         let ending = if kind == TransportKind::Connect { Ending::NotConnected } else { Ending::Interrupted };
-        Failure::Transport { kind, retryable: retryable(get, ending), source: Arc::new(source.without_url()) }
-    }
-}
-
-impl From<Failure> for Error {
-    fn from(failure: Failure) -> Error {
-        match failure {
-            Failure::Transport { kind, retryable, source } => Error::Transport { kind, retryable, source },
-            Failure::Unauthorized(reason) => Error::Unauthorized { reason },
-            Failure::Api { status, code, message, field_errors, retryable } => {
-                Error::Api { status, code, message, field_errors, retryable }
-            }
-            Failure::Unexpected { status, body_start, retryable } => {
-                Error::UnexpectedResponse { status, body_start, retryable }
-            }
-            Failure::Decode { operation, status, path, reason, body_start } => {
-                Error::Decode { operation: operation.to_string(), status, path, reason, body_start }
-            }
-        }
+        Error::Transport { kind, retryable: retryable(get, ending), source: Arc::new(source.without_url()) }
     }
 }
 
@@ -313,7 +262,7 @@ impl From<reqwest::Error> for Error {
             return Error::InvalidRequest(source.to_string());
         }
         // The method is not known here: only a connection never made is safe to retry.
-        Failure::transport(source, false).into()
+        Error::transport(source, false)
     }
 }
 
@@ -326,8 +275,8 @@ impl<E> From<progenitor_client::Error<E>> for Error {
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e) => e.into(),
             Generated::UnexpectedResponse(mut response) => {
-                match response.extensions_mut().remove::<Failure>() {
-                    Some(failure) => failure.into(),
+                match response.extensions_mut().remove::<Error>() {
+                    Some(error) => error,
                     None => Error::UnexpectedResponse {
                         status: response.status().as_u16(),
                         body_start: BodyStart::default(),

@@ -7,7 +7,7 @@
 //! have taken effect twice, so a buy order is never placed twice by the client.
 
 use crate::auth::DigestSession;
-use crate::error::{AuthFailure, BodyStart, Failure};
+use crate::error::{AuthFailure, BodyStart, Error};
 use crate::record::{Recorder, Sent};
 use crate::retry::{Ending, RetryPolicy, retryable};
 use crate::{Client, operations};
@@ -117,7 +117,9 @@ impl ClientState {
     }
 
     /// The call: attempts as the retry policy allows, then the last answer classified.
-    /// Always a response: a network failure travels as a [`Failure`] on one.
+    /// Always a response: a network failure travels as an [`Error`] on one, like an
+    /// error response, because only here is the method known, which decides whether
+    /// it is retryable.
     async fn exec(
         &self,
         http: &reqwest::Client,
@@ -158,8 +160,8 @@ impl ClientState {
                 self.classify(answer, get, operation, spec, recording)
             }
             Err(error) => {
-                let failure = Failure::transport(error, get);
-                if let Failure::Transport { kind, retryable, .. } = &failure {
+                let failure = Error::transport(error, get);
+                if let Error::Transport { kind, retryable, .. } = &failure {
                     tracing::debug!(%kind, retryable, "network failure");
                 }
                 self.respond(
@@ -243,7 +245,7 @@ impl ClientState {
         let Answer { status, version, headers, body, unauthorized } = answer;
         if let Some(reason) = unauthorized {
             tracing::debug!(%reason, "unauthorized");
-            let failure = Failure::Unauthorized(reason);
+            let failure = Error::Unauthorized { reason };
             return self.respond(status, version, headers, body, Some(failure), None);
         }
         if let Some((recorder, op, sent)) = recording {
@@ -272,7 +274,7 @@ impl ClientState {
         version: Version,
         headers: HeaderMap,
         body: Bytes,
-        failure: Option<Failure>,
+        failure: Option<Error>,
         decoded: Option<operations::Decoded>,
     ) -> Response {
         // `url` spares reqwest the parse of a placeholder URL on every call.
@@ -326,11 +328,11 @@ fn fit_of_success(
     body: &[u8],
     operation: &'static str,
     spec: Option<&operations::Operation>,
-) -> Result<Option<operations::Decoded>, Failure> {
+) -> Result<Option<operations::Decoded>, Error> {
     let Some(spec) = spec else { return Ok(None) };
     Err(match (spec.decode_response)(body) {
         Ok((verdict, decoded)) if verdict.success => return Ok(Some(decoded)),
-        Ok((verdict, _)) => Failure::Api {
+        Ok((verdict, _)) => Error::Api {
             status: 200,
             code: Some(verdict.code),
             message: verdict.message,
@@ -340,8 +342,8 @@ fn fit_of_success(
         Err(misfit) => match ErrorEnvelope::read(body) {
             // An error envelope whose `data` does not fit the success type.
             Some(envelope) if envelope.success == Some(false) => envelope.into_failure(200, false),
-            _ => Failure::Decode {
-                operation,
+            _ => Error::Decode {
+                operation: operation.to_string(),
                 status: 200,
                 path: misfit.path,
                 reason: misfit.reason,
@@ -351,12 +353,14 @@ fn fit_of_success(
     })
 }
 
-fn error_of(status: StatusCode, body: &[u8], retryable: bool) -> Option<Failure> {
+fn error_of(status: StatusCode, body: &[u8], retryable: bool) -> Option<Error> {
     Some(match ErrorEnvelope::read(body) {
         Some(envelope) if envelope.message.is_some() || envelope.code.is_some() => {
             envelope.into_failure(status.as_u16(), retryable)
         }
-        _ => Failure::Unexpected { status: status.as_u16(), body_start: BodyStart::of(body), retryable },
+        _ => {
+            Error::UnexpectedResponse { status: status.as_u16(), body_start: BodyStart::of(body), retryable }
+        }
     })
 }
 
@@ -386,9 +390,9 @@ impl ErrorEnvelope {
         self.errors.iter().flatten().map(|(field, value)| (field.clone(), messages(value))).collect()
     }
 
-    fn into_failure(self, status: u16, retryable: bool) -> Failure {
+    fn into_failure(self, status: u16, retryable: bool) -> Error {
         let code = self.code.as_ref().and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
-        Failure::Api {
+        Error::Api {
             status,
             code,
             field_errors: self.field_errors(),
