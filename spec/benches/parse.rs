@@ -19,7 +19,8 @@ fn main() {
     let entries: Vec<&String> = texts.iter().cycle().take(ENTRIES).collect();
     let bytes: usize = entries.iter().map(|e| e.len()).sum();
 
-    let parsers: [(&str, &dyn Fn(&str)); 3] = [
+    type Parser<'a> = (&'a str, &'a dyn Fn(&str));
+    let parsers: [Parser; 3] = [
         ("serde_json (verify's)", &|entry| {
             drop(black_box(serde_json::from_str::<Value>(entry).expect("JSON")))
         }),

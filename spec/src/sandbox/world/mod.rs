@@ -112,11 +112,14 @@ pub struct Genesis {
     pub token_ttl: Duration,
     pub products: Vec<Product>,
     /// Recorded customers: the profile, and balances by currency id.
-    pub customers: Vec<(Map<String, Value>, Vec<(i64, Decimal)>)>,
+    pub customers: Vec<(Map<String, Value>, Balances)>,
     pub orders: Vec<Value>,
 }
 
 type Wallets = BTreeMap<i64, Decimal>;
+
+/// Balances by currency id, as a recording lists them.
+pub type Balances = Vec<(i64, Decimal)>;
 
 struct Customer {
     profile: Map<String, Value>,
