@@ -32,12 +32,17 @@ impl Options {
 }
 
 /// Checks the exchanges; `Err` when the spec (or its inventory) cannot be used at all.
+/// For a process that ends after it: the compiled spec is left to the operating system.
 pub fn run(options: &Options) -> Result<Report, SpecError> {
     let spec = options.read()?;
     let contract = Contract::compile(&spec)?;
     let outcome = check_paths(&contract, &options.paths, &contract.scope(&options.hosts), options.strict);
     let coverage = inventory::coverage(&options.spec, &spec.document).map_err(SpecError)?;
     let operations: Vec<String> = contract.operations.iter().map(|op| op.id.clone()).collect();
+    // Freeing thousands of compiled schema nodes one by one took a seventh of a run
+    // over the recordings; the process exits next and gives the memory back at once.
+    std::mem::forget(contract);
+    std::mem::forget(spec);
     Ok(Report::new(outcome, &operations, coverage))
 }
 
