@@ -150,17 +150,21 @@ async fn a_get_meeting_a_reset_is_retried() {
     assert_eq!(answered.load(Ordering::SeqCst), 2);
 }
 
-/// Resolves the server's name to an address nobody listens on for the first
-/// `refusals` connections, then to the server.
+/// For the first `refusals` connections, resolves the server's name to an address
+/// nobody listens on (or, when `unresolved`, to nothing); then to the server.
 struct Refusing {
     server: SocketAddr,
     refusals: AtomicUsize,
+    unresolved: bool,
 }
 
 impl reqwest::dns::Resolve for Refusing {
     fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let refused =
             self.refusals.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+        if refused && self.unresolved {
+            return Box::pin(async { Err("no such name".into()) });
+        }
         // The URL's port wins over this one; 127.0.0.2 is loopback with no listener on it.
         let ip = if refused { [127, 0, 0, 2] } else { [127, 0, 0, 1] };
         let addr = SocketAddr::from((ip, self.server.port()));
@@ -169,13 +173,28 @@ impl reqwest::dns::Resolve for Refusing {
 }
 
 async fn refusing_client(refusals: usize, policy: RetryPolicy) -> (Server, Client) {
+    failing_client(refusals, false, policy).await
+}
+
+async fn failing_client(refusals: usize, unresolved: bool, policy: RetryPolicy) -> (Server, Client) {
     let server =
         Server::open(Box::new(|_| Reply::Json(200, recorded_body("price_fix/from-amount.json")))).await;
     let addr: SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
-    let resolver = Arc::new(Refusing { server: addr, refusals: AtomicUsize::new(refusals) });
+    let resolver = Arc::new(Refusing { server: addr, refusals: AtomicUsize::new(refusals), unresolved });
     let http = untimed().dns_resolver(resolver).build().unwrap();
     let url = format!("http://minted.test:{}", addr.port());
     (server, Client::builder().base_url(url).http_client(http).retry(policy).build().unwrap())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_post_whose_host_does_not_resolve_is_retried() {
+    let (server, client) = failing_client(2, true, RetryPolicy::default()).await;
+    price_fix(&client).await.unwrap();
+    assert_eq!(server.requests(), 1);
+
+    let (_, client) = failing_client(3, true, RetryPolicy::default()).await;
+    let error = price_fix(&client).await.unwrap_err();
+    assert!(error.is_connect() && error.is_retryable(), "{error:?}");
 }
 
 #[tokio::test(start_paused = true)]
