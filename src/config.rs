@@ -115,8 +115,9 @@ impl ClientBuilder {
     /// project's recording format, for `cargo xtask verify DIR`; a retried call by its
     /// last exchange. Before anything is written, the data the spec marks `x-sensitive`
     /// is replaced by placeholders that pass its schema, customers' ids by
-    /// `customer-N`, and no header that authenticates is kept. A file that cannot be written is logged once and never
-    /// fails the call. Off by default; [`Variable::Record`] sets it for [`Client::from_env`].
+    /// `customer-N`, and no header that authenticates is kept. A file that cannot be
+    /// written is logged once and never fails the call. Off by default;
+    /// [`Variable::Record`] sets it for [`Client::from_env`].
     pub fn record(mut self, dir: impl Into<PathBuf>) -> Self {
         self.record = Some(dir.into());
         self

@@ -235,9 +235,11 @@ impl fmt::Debug for BodyStart {
 impl Error {
     /// A network failure, retryable as the call's method allows.
     pub(crate) fn transport(source: reqwest::Error, get: bool) -> Error {
-        let kind = TransportKind::of(&source);
-        let ending = if kind == TransportKind::Connect { Ending::NotConnected } else { Ending::Interrupted };
-        Error::Transport { kind, retryable: retryable(get, ending), source: Arc::new(source.without_url()) }
+        Error::Transport {
+            kind: TransportKind::of(&source),
+            retryable: retryable(get, Ending::of(&source)),
+            source: Arc::new(source.without_url()),
+        }
     }
 }
 

@@ -104,6 +104,14 @@ pub(crate) enum Ending {
     Interrupted,
 }
 
+impl Ending {
+    /// How a network failure ended the attempt: reqwest's `is_connect()` is a
+    /// connection never made (refused, unresolved, connect timeout).
+    pub(crate) fn of(error: &reqwest::Error) -> Ending {
+        if error.is_connect() { Ending::NotConnected } else { Ending::Interrupted }
+    }
+}
+
 /// Whether a call ended so may be sent again: the one rule for the retry loop and
 /// for [`crate::Error::is_retryable`].
 pub(crate) fn retryable(get: bool, ending: Ending) -> bool {

@@ -142,8 +142,7 @@ impl ClientState {
             let (ending, headers) = match &outcome {
                 Ok(answer) if answer.unauthorized.is_some() => break outcome,
                 Ok(answer) => (Ending::Status(answer.status.as_u16()), Some(&answer.headers)),
-                Err(error) if error.is_connect() => (Ending::NotConnected, None),
-                Err(_) => (Ending::Interrupted, None),
+                Err(error) => (Ending::of(error), None),
             };
             let wait = retryable(get, ending).then(|| self.retry.wait(attempts, headers)).flatten();
             let (Some(wait), Some(spare)) = (wait, spare) else { break outcome };
