@@ -166,15 +166,19 @@ async fn a_reset_connection_is_a_transport_error_and_the_post_is_not_repeated() 
     assert_eq!(authorized_posts(&server), 1);
 }
 
-#[tokio::test]
-async fn a_server_slower_than_the_timeout_is_a_timeout() {
+/// A server that never answers, and a client with this timeout and no retries. On the
+/// paused clock the runtime, idle while the server hangs, jumps straight to the
+/// timeout, so the time a call took is exactly the timeout that ended it.
+async fn hanging(timeout: Duration) -> (Server, Client) {
     let server = Server::open(Box::new(|_| Reply::Hang)).await;
-    let client = Client::builder()
-        .base_url(&server.url)
-        .timeout(Duration::from_millis(300))
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client =
+        Client::builder().base_url(&server.url).timeout(timeout).retry(RetryPolicy::none()).build().unwrap();
+    (server, client)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_slower_than_the_timeout_is_a_timeout() {
+    let (_server, client) = hanging(Duration::from_millis(300)).await;
     let error = get_customer(&client).await.unwrap_err();
     assert!(matches!(error, Error::Transport { kind: TransportKind::Timeout, .. }), "{error:?}");
     assert!(error.is_timeout() && !error.is_connect() && error.is_retryable(), "a GET");
@@ -182,17 +186,9 @@ async fn a_server_slower_than_the_timeout_is_a_timeout() {
     assert!(!format!("{error} {error:?}").contains("MTD0018232"), "the customer's id stays out: {error:?}");
 }
 
-/// On the paused clock the runtime, idle while the server hangs, jumps straight to
-/// the timeout, so the time each call took is exactly the timeout that ended it.
 #[tokio::test(start_paused = true)]
 async fn a_per_call_timeout_overrides_the_clients() {
-    let server = Server::open(Box::new(|_| Reply::Hang)).await;
-    let client = Client::builder()
-        .base_url(&server.url)
-        .timeout(Duration::from_secs(30))
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let (_server, client) = hanging(Duration::from_secs(30)).await;
     let started = tokio::time::Instant::now();
     let error = get_customer(&client.with_timeout(Duration::from_secs(120))).await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");

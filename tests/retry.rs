@@ -1,9 +1,6 @@
 //! Retries against the scripted server, on tokio's paused clock: the retry waits
-//! pass in virtual time, so no test sleeps, and the time a call took is exact.
-//!
-//! The clients here have no timers of reqwest's own (no timeouts, no idle-pool
-//! timer): on a paused clock the runtime jumps to the next timer whenever it waits,
-//! which would fire a timeout while a loopback answer is on its way.
+//! pass in virtual time, so no test sleeps, and the time a call took is exact. The
+//! clients send through `support::untimed_http`, which says why.
 
 mod support;
 
@@ -13,18 +10,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use support::{Challenges, PASSWORD, Reply, Seen, Server, USERNAME, recorded_body};
+use support::{Challenges, PASSWORD, Reply, Seen, Server, USERNAME, recorded_body, untimed_http};
 use tokio::time::Instant;
-
-fn untimed() -> reqwest::ClientBuilder {
-    reqwest::Client::builder().pool_idle_timeout(None)
-}
 
 fn client(server: &Server, policy: RetryPolicy) -> Client {
     Client::builder()
         .base_url(&server.url)
         .credentials(USERNAME, PASSWORD)
-        .http_client(untimed().build().unwrap())
+        .http_client(untimed_http().build().unwrap())
         .retry(policy)
         .build()
         .unwrap()
@@ -181,7 +174,7 @@ async fn failing_client(refusals: usize, unresolved: bool, policy: RetryPolicy) 
         Server::open(Box::new(|_| Reply::Json(200, recorded_body("price_fix/from-amount.json")))).await;
     let addr: SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
     let resolver = Arc::new(Refusing { server: addr, refusals: AtomicUsize::new(refusals), unresolved });
-    let http = untimed().dns_resolver(resolver).build().unwrap();
+    let http = untimed_http().dns_resolver(resolver).build().unwrap();
     let url = format!("http://minted.test:{}", addr.port());
     (server, Client::builder().base_url(url).http_client(http).retry(policy).build().unwrap())
 }

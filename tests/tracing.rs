@@ -10,7 +10,7 @@ use minted_connect::{Client, IntoData, RetryPolicy, types};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use support::{Challenges, PASSWORD, Reply, Server, USERNAME, recorded_body};
+use support::{Challenges, PASSWORD, Reply, Server, USERNAME, recorded_body, untimed_http};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing_subscriber::layer::{Context, SubscriberExt};
@@ -92,8 +92,7 @@ async fn each_call_is_one_span_with_its_operation_and_no_secrets() {
         }),
     )
     .await;
-    // No timers of reqwest's own on the paused clock (see tests/retry.rs).
-    let http = reqwest::Client::builder().pool_idle_timeout(None).build().unwrap();
+    let http = untimed_http().build().unwrap();
     let client = Client::builder()
         .base_url(&server.url)
         .credentials(USERNAME, PASSWORD)

@@ -286,3 +286,11 @@ pub fn sandbox_client(running: &minted_spec::sandbox::Running) -> minted_connect
     use minted_spec::sandbox::{PASSWORD, USERNAME};
     minted_connect::Client::builder().base_url(running.url()).credentials(USERNAME, PASSWORD).build().unwrap()
 }
+
+/// An HTTP client for tests on tokio's paused clock: no timers of reqwest's own (no
+/// timeouts, no idle-pool timer). On a paused clock the runtime jumps to the next
+/// timer whenever it waits, which would fire a timeout while a loopback answer is
+/// on its way.
+pub fn untimed_http() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().pool_idle_timeout(None)
+}
