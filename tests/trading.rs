@@ -57,6 +57,11 @@ fn sell(token: &str, order: &str, grams: Decimal) -> types::builder::SellRequest
         .items(vec![types::SellItem { sku: "GAU".into(), amount: grams }])
 }
 
+/// Money as the sandbox rounds it: 2 decimals, half away from zero.
+fn money(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 async fn balance(client: &Client, customer: &str, code: &str) -> Decimal {
     let balances =
         client.get_customer_balance().customer_external_id(customer).send().await.into_data().unwrap();
@@ -110,7 +115,7 @@ async fn create_buy_sell_and_read_back_with_every_number_checked() {
 
     let half = Decimal::new(5, 1);
     let sold = client.sell().body(sell(&fixed.token, "T-SELL", half)).send().await.into_data().unwrap();
-    assert_eq!(sold.total.round_dp(4), (sell_price * half).round_dp(2));
+    assert_eq!(sold.total, money(sell_price * half));
     assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::new(15, 1));
     assert_eq!(balance(&client, CUSTOMER, "GBP").await, sold.total, "a sell's proceeds go to cash");
 
@@ -254,7 +259,7 @@ async fn a_completed_basket_buys_its_metal_and_becomes_an_order() {
     assert_eq!((lapsed.pricefix.updated, lapsed.pricefix.remaining), (Some(true), Some(240)));
     assert_eq!(lapsed.items.len(), 1);
     let price = lapsed.items[0].price.unwrap();
-    assert_eq!(lapsed.total, Some((price * Decimal::from(3)).round_dp(2)));
+    assert_eq!(lapsed.total, Some(money(price * Decimal::from(3))));
 
     client
         .complete_buy()
@@ -283,7 +288,80 @@ async fn a_token_without_a_customer_sells_the_partners_holdings() {
     let refused = client.sell().body(sell(&fixed.token, "P-1", Decimal::ONE)).send().await.unwrap_err();
     assert!(refusal(refused).0.starts_with("cannot sell more GAU than is held (0)"));
     running.set_balance(Holder::Partner, "MAU", Decimal::from(5)).unwrap();
-    client.sell().body(sell(&fixed.token, "P-2", Decimal::ONE)).send().await.into_data().unwrap();
+    let sold = client.sell().body(sell(&fixed.token, "P-2", Decimal::ONE)).send().await.into_data().unwrap();
+    assert_eq!(running.balance(Holder::Partner, "MAU").unwrap(), Decimal::from(4));
+    assert_eq!(running.balance(Holder::Partner, "GBP").unwrap(), sold.total);
+    assert!(sold.total > Decimal::ZERO);
+}
+
+/// Money is rounded half away from zero (SANDBOX.md): a total exactly between two
+/// pennies goes up, where banker's rounding would go to the even penny.
+#[tokio::test]
+async fn a_total_on_a_half_penny_rounds_away_from_zero() {
+    let (running, client) = sandbox(3).await;
+    running.create_customer(&serde_json::json!({"external_id": CUSTOMER})).unwrap();
+    // A price and an amount whose total ends in exactly half a penny after an even
+    // penny, where the two roundings part (a price whose pennies are a multiple of 16
+    // has none: the feed moves, so a later fix will do).
+    let mut found = None;
+    for _ in 0..50 {
+        let fixed = fix(&client, Some(CUSTOMER)).await;
+        found = fixed.prices.iter().find_map(|product| {
+            let unit = product.buy_price?;
+            let grams = (1..10_000).map(|tenths_of_mg| Decimal::new(tenths_of_mg, 4)).find(|grams| {
+                let total = unit * grams;
+                total.round_dp(2) != money(total)
+            })?;
+            Some((fixed.token.clone(), product.sku.clone()?, unit, grams))
+        });
+        if found.is_some() {
+            break;
+        }
+    }
+    let (token, sku, unit, grams) = found.expect("a fix with a price that lands on a half penny");
+    let item = types::BuyItem { sku: Some(sku), product_id: None, amount: Some(grams) };
+    let half = buy(&token, "HALF", CUSTOMER, grams).items(vec![item]);
+    let bought = client.buy().body(half).send().await.into_data().unwrap();
+    assert_eq!(bought.total, money(unit * grams));
+    assert_eq!(bought.total - (unit * grams), Decimal::new(5, 3), "rounded up by half a penny");
+}
+
+/// A trade whose total or balances pass what an exact decimal holds is refused,
+/// naming the rule, and nothing moves: not the wallets, nor the order id.
+#[tokio::test]
+async fn a_trade_too_large_to_price_is_refused_and_moves_nothing() {
+    let (running, client) = sandbox(2).await;
+    running.create_customer(&serde_json::json!({"external_id": CUSTOMER})).unwrap();
+    let fixed = fix(&client, Some(CUSTOMER)).await;
+    // Each line prices (about 5.8e28), their sum does not (past 7.9e28).
+    let huge: Decimal = "20000000000000000000000000".parse().unwrap();
+    let line = types::BuyItem { sku: Some("GAU".into()), product_id: None, amount: Some(huge) };
+    let too_large = buy(&fixed.token, "HUGE", CUSTOMER, huge).items(vec![line.clone(), line]);
+    let (message, fields) = refusal(client.buy().body(too_large).send().await.unwrap_err());
+    assert_eq!(
+        (message.as_str(), fields),
+        ("the trade is too large for the sandbox to price or hold", vec!["body.items".to_string()])
+    );
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::ZERO);
+    assert!(client.get_order().external_order_id("HUGE").send().await.is_err(), "no order was kept");
+
+    // A wallet that cannot take more: refused at the item, the balance as it was.
+    let full = Decimal::MAX;
+    running.set_balance(Holder::Customer(CUSTOMER), "MAU", full).unwrap();
+    let (message, fields) = refusal(
+        client.buy().body(buy(&fixed.token, "HUGE", CUSTOMER, Decimal::from(1000))).send().await.unwrap_err(),
+    );
+    assert_eq!(
+        (message.as_str(), fields),
+        ("the trade is too large for the sandbox to price or hold", vec!["body.items.0.amount".to_string()])
+    );
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, full);
+
+    // The id the refusals never took is free for a trade that fits.
+    running.set_balance(Holder::Customer(CUSTOMER), "MAU", Decimal::ZERO).unwrap();
+    client.buy().body(buy(&fixed.token, "HUGE", CUSTOMER, Decimal::ONE)).send().await.into_data().unwrap();
+    assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::ONE);
+    assert_eq!(running.answer_findings(), Vec::<String>::new());
 }
 
 /// 200 trades at once for one customer: the wallet ends at exactly the start plus the

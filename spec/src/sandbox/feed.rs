@@ -45,8 +45,11 @@ impl Feed {
             let span = 2 * STEP_BASIS_POINTS + 1;
             let basis_points = (self.rng.next_u64() % span) as i64 - STEP_BASIS_POINTS as i64;
             let factor = Decimal::ONE + Decimal::new(basis_points, 4);
-            let moved = |price: Decimal, places| {
-                (price * factor).round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+            // A price that could not grow further (past 7.9e28, after thousands of
+            // rises) stays where it is rather than overflow.
+            let moved = |price: Decimal, places| match price.checked_mul(factor) {
+                Some(moved) => moved.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero),
+                None => price,
             };
             product.spot = moved(product.spot, 4);
             product.buy = moved(product.buy, 2);

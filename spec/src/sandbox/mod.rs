@@ -28,8 +28,9 @@ pub use clock::{Clock, MANUAL_START};
 pub use rust_decimal::Decimal;
 pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, Log};
 pub use world::{
-    AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESSES, MAX_BASKETS, MAX_CUSTOMERS, MAX_ITEMS,
-    MAX_LIVE_FIXES, MAX_ORDERS, MAX_PROFILE_BYTES, MONEY_PLACES, Refusal, SIMULATED,
+    AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESS_BYTES, MAX_ADDRESSES, MAX_BASKETS,
+    MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDER_ID_CHARS, MAX_ORDERS, MAX_PROFILE_BYTES,
+    MONEY_PLACES, Refusal, SIMULATED,
 };
 
 use crate::contract::{Contract, Spec};
@@ -41,7 +42,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
-use world::{Genesis, World};
+use world::{Genesis, Shared, World};
 
 /// The sandbox's username unless another is given. It guards nothing real.
 pub const USERNAME: &str = "sandbox";
@@ -200,7 +201,7 @@ impl Sandbox {
         let answers = Answers::load(&spec, &contract, recordings).map_err(StartError::Recordings)?;
         let recorded = |operation: &str| answers.recorded_data(operation);
         let genesis = Genesis::recorded(self.seed, self.token_ttl, recorded, answers.recorded_customer_ids());
-        let world = Arc::new(Mutex::new(World::new(genesis)));
+        let world = Arc::new(Shared::new(World::new(genesis)));
         let answer_findings = self.check_answers.then(Arc::default);
         let (recorded, shaped) = answers.sources();
         let not_simulated = |ops: Vec<&str>| ops.iter().filter(|op| !SIMULATED.contains(op)).count();
@@ -243,7 +244,7 @@ pub struct Running {
     addr: SocketAddr,
     sources: Sources,
     serving: JoinHandle<()>,
-    world: Arc<Mutex<World>>,
+    world: Arc<Shared>,
     clock: Clock,
     answer_findings: Option<Arc<Mutex<Vec<String>>>>,
 }
@@ -267,25 +268,31 @@ impl Running {
     /// Forgets every change: back to the recordings' customers and orders, with the
     /// feed at its seed and no price fixes. The clock is not moved back.
     pub fn reset(&self) {
-        self.world().reset();
+        // A fault while resetting resets it all the same.
+        let _ = self.world.with(World::reset);
     }
 
     /// Creates a customer as `POST /partner/customer` would (`body` is its request
     /// body, with at least `external_id`), without a request.
     pub fn create_customer(&self, body: &serde_json::Value) -> Result<(), Refusal> {
-        self.world().create_customer(body).map(drop)
+        self.world.with(|world| world.create_customer(body).map(drop))?
     }
 
     /// Seeds an open basket for an existing customer, with grams of products of the
     /// recorded price fix (`[("GAU", Decimal::ONE)]`), priced from the feed now; returns
     /// its cart token. No call of the API creates a basket: Minted's web view does.
     pub fn add_basket(&self, customer: &str, items: &[(&str, Decimal)]) -> Result<String, Refusal> {
-        self.world().add_basket(customer, items, self.clock.now())
+        self.world.with(|world| world.add_basket(customer, items, self.clock.now()))?
     }
 
     /// Sets a wallet's balance (`code`: `GBP`, or a metal wallet such as `MAU`).
     pub fn set_balance(&self, holder: Holder<'_>, code: &str, amount: Decimal) -> Result<(), Refusal> {
-        self.world().set_balance(holder, code, amount)
+        self.world.with(|world| world.set_balance(holder, code, amount))?
+    }
+
+    /// A wallet's balance (`code` as for [`Running::set_balance`]).
+    pub fn balance(&self, holder: Holder<'_>, code: &str) -> Result<Decimal, Refusal> {
+        self.world.with(|world| world.balance(holder, code))?
     }
 
     /// With [`Sandbox::check_answers`]: what the spec found wrong with the answers
@@ -293,10 +300,6 @@ impl Running {
     pub fn answer_findings(&self) -> Vec<String> {
         let findings = self.answer_findings.as_ref();
         findings.map(|f| f.lock().unwrap_or_else(PoisonError::into_inner).clone()).unwrap_or_default()
-    }
-
-    fn world(&self) -> std::sync::MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// How many operations are answered from each source.

@@ -4,7 +4,7 @@
 use super::answers::{Answers, Source};
 use super::clock::Clock;
 use super::digest::Guard;
-use super::world::{Refusal, World};
+use super::world::{Refusal, Shared};
 use crate::check::Checker;
 use crate::contract::Contract;
 use crate::document::is_json;
@@ -29,7 +29,7 @@ pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 pub struct State {
     pub contract: Contract,
     pub answers: Answers,
-    pub world: Arc<Mutex<World>>,
+    pub world: Arc<Shared>,
     pub clock: Clock,
     pub guard: Guard,
     pub log: Log,
@@ -212,20 +212,26 @@ impl State {
             );
         }
         let now = self.clock.now();
-        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
-        match world.answer(operation, path_values, &request.query, request.body.json(), now) {
-            Some(Ok(data)) => {
+        let answered = self
+            .world
+            .with(|world| world.answer(operation, path_values, &request.query, request.body.json(), now));
+        match answered {
+            Err(fault) => {
+                let body = envelope(500, &fault.to_string());
+                return Reply::plain(StatusCode::INTERNAL_SERVER_ERROR, body, "fault: the state was reset");
+            }
+            Ok(Some(Ok(data))) => {
                 let body = json!({ "data": data, "success": true, "code": 0, "message": "" });
                 return Reply {
                     source: Some("state".into()),
                     ..Reply::plain(StatusCode::OK, body, "from the state")
                 };
             }
-            Some(Err(refusal)) => {
+            Ok(Some(Err(refusal))) => {
                 let note = format!("refused: {}", refusal.message);
                 return Reply::plain(StatusCode::UNPROCESSABLE_ENTITY, refusal_envelope(&refusal), &note);
             }
-            None => drop(world),
+            Ok(None) => {}
         }
         match self.answers.answer(operation, path_values, &request.query, request.body.json()) {
             None => Reply::plain(

@@ -74,7 +74,8 @@ impl World {
             .collect();
         let skipped = (page - 1).saturating_mul(per_page).min(open.len() as u64) as usize;
         let shown: Vec<usize> = open.iter().copied().skip(skipped).take(per_page as usize).collect();
-        let data: Vec<Value> = shown.iter().map(|&i| self.basket_json(i, now)).collect();
+        let data =
+            shown.iter().map(|&i| self.basket_json(i, now)).collect::<Result<Vec<Value>, Refusal>>()?;
         let last_page = (open.len() as u64).div_ceil(per_page).max(1);
         let url = |page: u64| format!("/partner/ecom/baskets?page={page}");
         Ok(json!({
@@ -110,18 +111,19 @@ impl World {
 
     pub fn get_basket(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
         let at = self.basket_at(body, "customer_external_id", false)?;
-        Ok(self.basket_json(at, now))
+        self.basket_json(at, now)
     }
 
     pub fn clear_basket(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
         let at = self.basket_at(body, "external_customer_id", true)?;
         self.baskets[at].items.clear();
-        Ok(self.basket_json(at, now))
+        self.basket_json(at, now)
     }
 
     pub fn set_basket_address(&mut self, body: &Value) -> Result<Value, Refusal> {
         let at = self.basket_at(body, "external_customer_id", true)?;
         let addresses = json!({"shipping": body.get("shipping"), "billing": body.get("billing")});
+        check_bytes(&addresses, MAX_ADDRESS_BYTES, "body", "of a basket's addresses")?;
         self.baskets[at].addresses = Some(addresses);
         Ok(json!({}))
     }
@@ -173,10 +175,10 @@ impl World {
             .enumerate()
             .map(|(index, (product, grams))| Line::priced(index, product.clone(), *grams, product.buy))
             .collect::<Result<Vec<Line>, Refusal>>()?;
-        let basket = &mut self.baskets[at];
-        basket.ordered = true;
+        let basket = &self.baskets[at];
         let (customer, order) = (basket.customer.clone(), json!({"external_id": basket.increment_id}));
-        self.place(&order, Holder::Customer(&customer), lines, Side::Buy, now);
+        self.place(&order, Holder::Customer(&customer), lines, Side::Buy, now)?;
+        self.baskets[at].ordered = true;
         Ok(json!({}))
     }
 
@@ -196,7 +198,8 @@ impl World {
         true
     }
 
-    fn basket_json(&mut self, at: usize, now: SystemTime) -> Value {
+    /// The basket as its calls answer it; a total too large to sum is refused.
+    fn basket_json(&mut self, at: usize, now: SystemTime) -> Result<Value, Refusal> {
         let updated = !self.baskets[at].ordered && self.refix(at, now);
         let basket = &self.baskets[at];
         let remaining = match basket.fixed_until.duration_since(now) {
@@ -204,13 +207,17 @@ impl World {
             Err(past) => -(past.duration().as_secs() as i64),
         };
         let mut total = Decimal::ZERO;
-        let items: Vec<Value> = basket
+        let items = basket
             .items
             .iter()
             .map(|(product, grams)| {
-                let line = money(product.buy * grams);
-                total += line;
-                json!({
+                let line = product.buy.checked_mul(*grams).map(money);
+                let sum = line.and_then(|line| total.checked_add(line));
+                let (Some(line), Some(sum)) = (line, sum) else {
+                    return Err(too_large("body.cart_token"));
+                };
+                total = sum;
+                Ok(json!({
                     "item_currency_id": product.currency_id,
                     "item_currency_name": metal_name(&product.sku),
                     "product_id": product.product_id,
@@ -222,10 +229,10 @@ impl World {
                     "tax": 0,
                     "amount": number(*grams),
                     "total": number(line),
-                })
+                }))
             })
-            .collect();
-        json!({
+            .collect::<Result<Vec<Value>, Refusal>>()?;
+        Ok(json!({
             "pricefix": {"remaining": remaining, "updated": updated},
             "id": basket.id,
             "guid": basket.guid,
@@ -240,6 +247,6 @@ impl World {
             "currency_code": CASH,
             "customer": self.customers.get(&basket.customer).map(|c| Value::Object(c.profile.clone())),
             "items": items,
-        })
+        }))
     }
 }

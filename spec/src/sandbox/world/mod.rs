@@ -9,9 +9,11 @@
 
 mod baskets;
 mod orders;
+mod shared;
 mod trading;
 
 pub use baskets::MAX_BASKETS;
+pub use shared::Shared;
 
 use super::feed::{Feed, Product, decimal, number};
 use chrono::{DateTime, Utc};
@@ -34,6 +36,10 @@ pub const MAX_ORDERS: usize = 100_000;
 pub const MAX_LIVE_FIXES: usize = 10_000;
 /// The most bytes of JSON one customer's stored fields may take.
 pub const MAX_PROFILE_BYTES: usize = 4096;
+/// The most bytes of JSON one stored address (or a basket's pair of them) may take.
+pub const MAX_ADDRESS_BYTES: usize = 4096;
+/// The most characters of an order's `external_id`, which every line of it repeats.
+pub const MAX_ORDER_ID_CHARS: usize = 255;
 /// The most items one trade may have.
 pub const MAX_ITEMS: usize = 100;
 /// Metal amounts are grams with at most 4 decimals.
@@ -105,6 +111,27 @@ fn refuse<T>(field: &str, message: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal { field: field.into(), message: message.into() })
 }
 
+/// A sum or balance past what an exact decimal holds (about 7.9e28).
+fn too_large(field: &str) -> Refusal {
+    Refusal { field: field.into(), message: "the trade is too large for the sandbox to price or hold".into() }
+}
+
+/// A clock moved past the dates the answers can show (the year 262143).
+fn out_of_dates() -> Refusal {
+    Refusal { field: "body".into(), message: "the sandbox's clock is past the dates it can show".into() }
+}
+
+/// A time as a UTC date, refused rather than a panic when it cannot be one.
+fn utc(time: SystemTime) -> Result<DateTime<Utc>, Refusal> {
+    let date = match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).ok().and_then(|s| DateTime::from_timestamp(s, 0)),
+        Err(before) => {
+            i64::try_from(before.duration().as_secs()).ok().and_then(|s| DateTime::from_timestamp(-s, 0))
+        }
+    };
+    date.ok_or_else(out_of_dates)
+}
+
 /// How a world starts: its seed, token lifetime, and what the recordings hold.
 #[derive(Clone)]
 pub struct Genesis {
@@ -128,6 +155,13 @@ struct Customer {
     addresses: Vec<Value>,
 }
 
+/// An order as kept: without its customer, who is one id here rather than a copy of
+/// their fields per order, and is shown as they are when the order is read.
+struct Kept {
+    order: Value,
+    customer: Option<String>,
+}
+
 struct Fix {
     customer: Option<String>,
     prices: Vec<Product>,
@@ -149,7 +183,7 @@ pub struct World {
     customers: BTreeMap<String, Customer>,
     partner: Wallets,
     fixes: HashMap<String, Fix>,
-    orders: Vec<Value>,
+    orders: Vec<Kept>,
     /// guid, order code and external id → the first order that carries it.
     index: HashMap<String, usize>,
     baskets: Vec<baskets::Basket>,
@@ -175,7 +209,7 @@ impl World {
             world.customers.entry(id).or_insert(Customer { profile, wallets, addresses: Vec::new() });
         }
         for order in world.genesis.orders.clone() {
-            world.keep_order(order);
+            world.keep_order(order, None);
         }
         world
     }
@@ -319,19 +353,35 @@ impl World {
         Ok(())
     }
 
+    /// One wallet's balance (for tests that check the partner's holdings, which no
+    /// call of the API reads back).
+    pub fn balance(&self, holder: Holder<'_>, code: &str) -> Result<Decimal, Refusal> {
+        let Some(currency_id) = self.wallet_currency(code) else {
+            return refuse("currency_code", format!("the sandbox has no wallet {code}"));
+        };
+        if let Holder::Customer(id) = holder {
+            self.customer(id, "external_id")?;
+        }
+        Ok(self.wallets(holder).get(&currency_id).copied().unwrap_or_default())
+    }
+
     /// Keeps an address for an existing customer. The docs never show what the call
     /// answers, so `data` is an empty object.
     pub fn create_address(&mut self, body: &Value) -> Result<Value, Refusal> {
         let id = text(body, "external_customer_id");
         self.customer(id, "body.external_customer_id")?;
-        let customer = self.customers.get_mut(id).expect("checked above");
+        let address = body.clone();
+        check_bytes(&address, MAX_ADDRESS_BYTES, "body", "of an address")?;
+        let Some(customer) = self.customers.get_mut(id) else {
+            return refuse("body.external_customer_id", "no customer has this external id; create it first");
+        };
         if customer.addresses.len() >= MAX_ADDRESSES {
             return refuse(
                 "body.external_customer_id",
                 format!("the sandbox keeps at most {MAX_ADDRESSES} addresses a customer"),
             );
         }
-        customer.addresses.push(body.clone());
+        customer.addresses.push(address);
         Ok(json!({}))
     }
 
@@ -471,11 +521,14 @@ fn money(amount: Decimal) -> Decimal {
 }
 
 fn check_size(profile: &Map<String, Value>) -> Result<(), Refusal> {
-    if Value::Object(profile.clone()).to_string().len() > MAX_PROFILE_BYTES {
-        return refuse(
-            "body",
-            format!("the sandbox keeps at most {MAX_PROFILE_BYTES} bytes of a customer's fields"),
-        );
+    let what = "of a customer's fields";
+    check_bytes(&Value::Object(profile.clone()), MAX_PROFILE_BYTES, "body", what)
+}
+
+/// Refuses to keep `value` when its JSON is longer than `limit` bytes.
+fn check_bytes(value: &Value, limit: usize, field: &str, what: &str) -> Result<(), Refusal> {
+    if value.to_string().len() > limit {
+        return refuse(field, format!("the sandbox keeps at most {limit} bytes {what}"));
     }
     Ok(())
 }
@@ -601,6 +654,28 @@ mod tests {
         let refused =
             world.buy(&buy_body(&token, "O", Value::from(items)), SystemTime::UNIX_EPOCH).unwrap_err();
         assert_eq!(refused.field, "body.items");
+    }
+
+    #[test]
+    fn every_stored_string_is_bounded() {
+        let mut world = world();
+        let token = token(&mut world, json!({"customer_external_id": "C"}));
+        let long_id = "O".repeat(MAX_ORDER_ID_CHARS + 1);
+        let items: Vec<Value> = (0..MAX_ITEMS).map(|_| json!({"sku": "GAU", "amount": 1})).collect();
+        let refused = world.buy(&buy_body(&token, &long_id, Value::from(items)), SystemTime::UNIX_EPOCH);
+        assert_eq!(refused.unwrap_err().field, "body.external_id");
+        let longest = "O".repeat(MAX_ORDER_ID_CHARS);
+        let bought = world
+            .buy(&buy_body(&token, &longest, json!([{"sku": "GAU", "amount": 1}])), SystemTime::UNIX_EPOCH);
+        assert!(bought.is_ok());
+
+        let address = |bytes: usize| json!({"external_customer_id": "C", "address": "a".repeat(bytes)});
+        assert!(world.create_address(&address(MAX_ADDRESS_BYTES)).is_err());
+        assert!(world.create_address(&address(100)).is_ok());
+        let token = world.add_basket("C", &[("GAU", Decimal::ONE)], SystemTime::UNIX_EPOCH).unwrap();
+        let pair = |bytes: usize| json!({"external_customer_id": "C", "cart_token": token, "shipping": {"address": "a".repeat(bytes)}});
+        assert!(world.set_basket_address(&pair(MAX_ADDRESS_BYTES)).is_err());
+        assert!(world.set_basket_address(&pair(100)).is_ok());
     }
 
     #[test]

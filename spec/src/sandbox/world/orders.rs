@@ -9,9 +9,7 @@ impl World {
         let customer = text(body.get("customer").unwrap_or(&Value::Null), "external_id");
         self.customer(customer, "body.customer.external_id")?;
         let external_id = text(body, "external_id");
-        if self.index.contains_key(external_id) {
-            return refuse("body.external_id", "an order with this external_id already exists");
-        }
+        self.check_new_order_id(Some(external_id))?;
         if self.orders.len() >= MAX_ORDERS {
             return refuse("body", format!("the sandbox holds at most {MAX_ORDERS} orders"));
         }
@@ -35,9 +33,12 @@ impl World {
             );
             return refuse("body.customer.external_id", message);
         }
+        let order_at = utc(now)?.format("%d-%m-%Y %H:%M").to_string();
+        // Both balances were checked to cover what leaves them: these cannot fail.
+        let (metal_left, cash_left) = (held - amount, cash - DELIVERY_CHARGE);
         let wallets = self.wallets_mut(holder);
-        *wallets.entry(product.currency_id).or_default() -= amount;
-        *wallets.entry(CASH_CURRENCY_ID).or_default() -= DELIVERY_CHARGE;
+        wallets.insert(product.currency_id, metal_left);
+        wallets.insert(CASH_CURRENCY_ID, cash_left);
         let product_name = format!("{} - Digital storage", metal_name(sku));
         let mut order = json!({
             "guid": self.guid(),
@@ -53,7 +54,7 @@ impl World {
             "currency_code": CASH,
             "status_id": 1,
             "status_name": "Created",
-            "order_at": DateTime::<Utc>::from(now).format("%d-%m-%Y %H:%M").to_string(),
+            "order_at": order_at,
             "items": [{
                 "item_currency_id": product.currency_id,
                 "item_currency_name": metal_name(sku),
@@ -73,16 +74,23 @@ impl World {
                 "products": [{"product_id": product.product_id, "sku": sku, "product_name": product_name, "amount": number(amount)}],
             },
         });
+        self.keep_order(order.clone(), Some(customer));
         if let Some(customer) = self.customers.get(customer) {
             order["customer"] = Value::Object(customer.profile.clone());
         }
-        self.keep_order(order.clone());
         Ok(order)
     }
 
     pub fn order(&self, id: &str, field: &str) -> Result<Value, Refusal> {
         match self.index.get(id) {
-            Some(&at) => Ok(self.orders[at].clone()),
+            Some(&at) => {
+                let Kept { order, customer } = &self.orders[at];
+                let mut order = order.clone();
+                if let Some(customer) = customer.as_ref().and_then(|id| self.customers.get(id)) {
+                    order["customer"] = Value::Object(customer.profile.clone());
+                }
+                Ok(order)
+            }
             None => refuse(field, "no order has this id"),
         }
     }
@@ -96,14 +104,28 @@ impl World {
         refuse("body", "give the order's guid, order_code or external_id")
     }
 
-    pub(super) fn keep_order(&mut self, order: Value) {
+    /// An order's `external_id` is new, and short enough to keep on each of its lines.
+    pub(super) fn check_new_order_id(&self, id: Option<&str>) -> Result<(), Refusal> {
+        let Some(id) = id else { return Ok(()) };
+        if id.chars().count() > MAX_ORDER_ID_CHARS {
+            let message = format!("an order's external_id has at most {MAX_ORDER_ID_CHARS} characters");
+            return refuse("body.external_id", message);
+        }
+        if self.index.contains_key(id) {
+            return refuse("body.external_id", "an order with this external_id already exists");
+        }
+        Ok(())
+    }
+
+    /// Keeps an order (without a `customer` field when it names one by `customer`).
+    pub(super) fn keep_order(&mut self, order: Value, customer: Option<&str>) {
         let at = self.orders.len();
         for field in ["guid", "order_code", "external_id"] {
             if let Some(id) = order.get(field).and_then(Value::as_str) {
                 self.index.entry(id.to_string()).or_insert(at);
             }
         }
-        self.orders.push(order);
+        self.orders.push(Kept { order, customer: customer.map(String::from) });
     }
 
     /// An uppercase UUID-shaped id, as the recorded orders' guids are.

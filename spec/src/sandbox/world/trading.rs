@@ -18,13 +18,15 @@ impl World {
                 _ => return refuse("body.total", "a total must be a positive amount"),
             },
         };
+        // Dated before anything is kept: a clock past what a date can show refuses here.
+        let expires = now.checked_add(self.genesis.token_ttl).ok_or_else(out_of_dates)?;
+        let expires_at = utc(expires)?.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
         self.fixes.retain(|_, fix| fix.expires > now);
         if self.fixes.len() >= MAX_LIVE_FIXES {
             return refuse("body", format!("the sandbox holds at most {MAX_LIVE_FIXES} live price fixes"));
         }
         let prices = self.feed.step().to_vec();
         let token = self.token();
-        let expires = now.checked_add(self.genesis.token_ttl).unwrap_or(now);
         let rows: Vec<Value> = prices
             .iter()
             .map(|p| {
@@ -46,7 +48,7 @@ impl World {
         Ok(json!({
             "token": token,
             "total": total.map(number),
-            "expires_at": DateTime::<Utc>::from(expires).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            "expires_at": expires_at,
             "expire_ttl": self.genesis.token_ttl.as_secs(),
             "is_total_price": total.is_some(),
             "prices": rows,
@@ -73,8 +75,7 @@ impl World {
             return refuse("body.price_token", "the price token was fixed for another customer");
         }
         let lines = self.lines(body, fix, Side::Buy)?;
-        let holder = Holder::Customer(customer);
-        Ok(self.place(body, holder, lines, Side::Buy, now))
+        self.place(body, Holder::Customer(customer), lines, Side::Buy, now)
     }
 
     pub fn sell(&mut self, body: &Value, now: SystemTime) -> Result<Value, Refusal> {
@@ -85,21 +86,7 @@ impl World {
             Some(id) => Holder::Customer(id),
             None => Holder::Partner,
         };
-        // All lines are checked before any moves, so a refused sell changes nothing.
-        let wallets = self.wallets(holder);
-        let mut selling: BTreeMap<i64, Decimal> = BTreeMap::new();
-        for line in &lines {
-            let total = selling.entry(line.product.currency_id).or_default();
-            *total += line.amount;
-            let held = wallets.get(&line.product.currency_id).copied().unwrap_or_default();
-            if *total > held {
-                return refuse(
-                    &format!("body.items.{}.amount", line.index),
-                    format!("cannot sell more {} than is held ({})", line.product.sku, held.normalize()),
-                );
-            }
-        }
-        Ok(self.place(body, holder, lines, Side::Sell, now))
+        self.place(body, holder, lines, Side::Sell, now)
     }
 
     /// The order lines of a trade, each priced by the fix; refuses before anything moves.
@@ -107,11 +94,7 @@ impl World {
         if body.get("currency_code").and_then(Value::as_str).is_some_and(|c| c != CASH) {
             return refuse("body.currency_code", format!("the sandbox trades in {CASH} only"));
         }
-        if let Some(id) = body.get("external_id").and_then(Value::as_str)
-            && self.index.contains_key(id)
-        {
-            return refuse("body.external_id", "an order with this external_id already exists");
-        }
+        self.check_new_order_id(body.get("external_id").and_then(Value::as_str))?;
         let items = body.get("items").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
         if items.is_empty() || items.len() > MAX_ITEMS {
             return refuse("body.items", format!("a trade has 1 to {MAX_ITEMS} items"));
@@ -143,7 +126,12 @@ impl World {
         Ok(lines)
     }
 
-    /// Moves the metal and cash of checked lines and keeps one order per line.
+    /// Moves the metal and cash of priced lines and keeps one order per line.
+    ///
+    /// Every sum and balance is worked out, checked, on a copy of the holder's wallets
+    /// before anything changes, so a refused trade moves nothing; what follows the
+    /// checks cannot fail. A sell of more than is held is refused at the item where
+    /// the running total passes the balance.
     pub(super) fn place(
         &mut self,
         body: &Value,
@@ -151,29 +139,46 @@ impl World {
         lines: Vec<Line>,
         side: Side,
         now: SystemTime,
-    ) -> Value {
-        let order_at = DateTime::<Utc>::from(now).format("%d-%m-%Y %H:%M").to_string();
+    ) -> Result<Value, Refusal> {
+        let order_at = utc(now)?.format("%d-%m-%Y %H:%M").to_string();
+        let held = self.wallets(holder);
+        let mut wallets = held.clone();
+        let mut sum = Decimal::ZERO;
+        for line in &lines {
+            let at = format!("body.items.{}.amount", line.index);
+            sum = sum.checked_add(line.total).ok_or_else(|| too_large("body.items"))?;
+            let metal = wallets.entry(line.product.currency_id).or_default();
+            *metal = match side {
+                Side::Buy => metal.checked_add(line.amount).ok_or_else(|| too_large(&at))?,
+                Side::Sell => match metal.checked_sub(line.amount) {
+                    Some(left) if !left.is_sign_negative() => left,
+                    _ => {
+                        let before = held.get(&line.product.currency_id).copied().unwrap_or_default();
+                        let message = format!(
+                            "cannot sell more {} than is held ({})",
+                            line.product.sku,
+                            before.normalize()
+                        );
+                        return refuse(&at, message);
+                    }
+                },
+            };
+            if let Side::Sell = side {
+                let cash = wallets.entry(CASH_CURRENCY_ID).or_default();
+                *cash = cash.checked_add(line.total).ok_or_else(|| too_large(&at))?;
+            }
+        }
         let customer = match holder {
-            Holder::Customer(id) => self.customers.get(id).map(|c| Value::Object(c.profile.clone())),
+            Holder::Customer(id) => {
+                Some((id, self.customer(id, "body.customer.external_id")?.profile.clone()))
+            }
             Holder::Partner => None,
         };
+
+        // Checked: from here on nothing can refuse.
+        *self.wallets_mut(holder) = wallets;
         let (mut codes, mut guids, mut orders) = (Vec::new(), Vec::new(), Vec::new());
-        let mut sum = Decimal::ZERO;
         for line in lines {
-            let wallets = self.wallets_mut(holder);
-            let metal = wallets.entry(line.product.currency_id).or_default();
-            let cash_credit = match side {
-                Side::Buy => {
-                    *metal += line.amount;
-                    Decimal::ZERO
-                }
-                Side::Sell => {
-                    *metal -= line.amount;
-                    line.total
-                }
-            };
-            *wallets.entry(CASH_CURRENCY_ID).or_default() += cash_credit;
-            sum += line.total;
             let (guid, code) = (self.guid(), self.order_code());
             let mut order = json!({
                 "guid": guid,
@@ -201,15 +206,15 @@ impl World {
                     "total": number(line.total),
                 }],
             });
-            if let Some(customer) = &customer {
-                order["customer"] = customer.clone();
-            }
             codes.push(Value::from(code));
             guids.push(Value::from(guid));
-            orders.push(order.clone());
-            self.keep_order(order);
+            self.keep_order(order.clone(), customer.as_ref().map(|(id, _)| *id));
+            if let Some((_, profile)) = &customer {
+                order["customer"] = Value::Object(profile.clone());
+            }
+            orders.push(order);
         }
-        json!({
+        Ok(json!({
             "order_code": codes,
             "guid": guids,
             "price": number(sum),
@@ -217,7 +222,7 @@ impl World {
             "total": number(sum),
             "order_at": order_at,
             "orders": orders,
-        })
+        }))
     }
 
     pub(super) fn token(&mut self) -> String {
