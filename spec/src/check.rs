@@ -80,17 +80,25 @@ impl Checker<'_> {
                 location: "request",
                 pointer: String::new(),
                 expected: "a documented method and path".into(),
-                found: format!("{} {}", request.method, request.path),
+                found: format!("{} on {}", method_shape(&request.method), path_shape(&request.path)),
             });
             return None;
         };
         if let Some(named) = exchange.operation.as_deref().filter(|named| *named != operation.id) {
+            // Templates, not the path: paths carry customers' ids.
+            let expected = match self.contract.operation(named) {
+                Some(op) => format!("the method and path of `{named}` ({} {})", op.method, op.path),
+                None => format!("an operation `{named}`, which the spec does not have"),
+            };
             found.push(Found {
                 kind: Kind::OperationMismatch,
                 location: "request",
                 pointer: String::new(),
-                expected: format!("{} {} for operation `{named}`", request.method, request.path),
-                found: format!("the method and path of `{}` ({})", operation.id, operation.path),
+                expected,
+                found: format!(
+                    "the method and path of `{}` ({} {})",
+                    operation.id, operation.method, operation.path
+                ),
             });
         }
         Some((operation, path_values))
@@ -337,10 +345,10 @@ fn describe(error: &ValidationError<'_>) -> (Kind, String, String) {
             (Kind::WrongType, expected, shape(instance))
         }
         ValidationErrorKind::Enum { options } => {
-            (Kind::NotInEnum, format!("one of {options}"), instance.to_string())
+            (Kind::NotInEnum, format!("one of {options}"), shape(instance))
         }
         ValidationErrorKind::Constant { expected_value } => {
-            (Kind::NotInEnum, format!("{expected_value}"), instance.to_string())
+            (Kind::NotInEnum, format!("{expected_value}"), shape(instance))
         }
         ValidationErrorKind::Pattern { pattern } => {
             (Kind::PatternMismatch, format!("pattern {pattern}"), shape(instance))
@@ -361,16 +369,16 @@ fn describe(error: &ValidationError<'_>) -> (Kind, String, String) {
             (Kind::OutOfBounds, format!("at most {limit} items"), length())
         }
         ValidationErrorKind::Minimum { limit } => {
-            (Kind::OutOfBounds, format!("at least {limit}"), instance.to_string())
+            (Kind::OutOfBounds, format!("at least {limit}"), shape(instance))
         }
         ValidationErrorKind::Maximum { limit } => {
-            (Kind::OutOfBounds, format!("at most {limit}"), instance.to_string())
+            (Kind::OutOfBounds, format!("at most {limit}"), shape(instance))
         }
         ValidationErrorKind::ExclusiveMinimum { limit } => {
-            (Kind::OutOfBounds, format!("more than {limit}"), instance.to_string())
+            (Kind::OutOfBounds, format!("more than {limit}"), shape(instance))
         }
         ValidationErrorKind::ExclusiveMaximum { limit } => {
-            (Kind::OutOfBounds, format!("less than {limit}"), instance.to_string())
+            (Kind::OutOfBounds, format!("less than {limit}"), shape(instance))
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
             (Kind::NoAlternative, "one of its alternatives".into(), shape(instance))
@@ -382,22 +390,72 @@ fn describe(error: &ValidationError<'_>) -> (Kind, String, String) {
     }
 }
 
-/// A value described without its text: bodies may carry customers' data.
+/// A value described by its kind and size, never its text: a number or a string may
+/// be a customer's phone, identity number or name.
 fn shape(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => format!("a string of {} characters", s.chars().count()),
-        Value::Array(items) => format!("an array of {} items", items.len()),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(n) => number_shape(&n.to_string()),
+        Value::String(s) => format!("a string of {}", counted(s.chars().count(), "character")),
+        Value::Array(items) => format!("an array of {}", counted(items.len(), "item")),
         Value::Object(_) => "an object".into(),
     }
 }
 
+/// `-12.50` is "a negative number of 4 digits, 2 after the point".
+fn number_shape(text: &str) -> String {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(digits) => ("a negative ", digits),
+        None => ("a ", text),
+    };
+    let mantissa = digits.split(['e', 'E']).next().unwrap_or(digits);
+    let count = |part: &str| part.bytes().filter(u8::is_ascii_digit).count();
+    match mantissa.split_once('.') {
+        _ if mantissa.len() < digits.len() => format!("{sign}number in exponent form"),
+        None => format!("{sign}whole number of {}", counted(count(mantissa), "digit")),
+        Some((whole, fraction)) => {
+            let all = counted(count(whole) + count(fraction), "digit");
+            format!("{sign}number of {all}, {} after the point", count(fraction))
+        }
+    }
+}
+
+/// `1 digit`, `2 digits`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// A method as sent, when it is one of HTTP's; any other is described by its length.
+fn method_shape(method: &str) -> String {
+    const KNOWN: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+    match KNOWN.iter().find(|known| known.eq_ignore_ascii_case(method)) {
+        Some(known) => known.to_string(),
+        None => format!("a method of {} characters", method.chars().count()),
+    }
+}
+
+/// A path no operation has, by its length: any segment may be a customer's id.
+fn path_shape(path: &str) -> String {
+    let segments = path.split('/').filter(|s| !s.is_empty()).count();
+    format!("a path of {} ({})", counted(segments, "segment"), counted(path.chars().count(), "character"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::typed;
+    use super::{method_shape, number_shape, path_shape, typed};
     use serde_json::json;
+
+    #[test]
+    fn a_number_is_described_by_its_size_never_its_digits() {
+        assert_eq!(number_shape("98765432109"), "a whole number of 11 digits");
+        assert_eq!(number_shape("-12.50"), "a negative number of 4 digits, 2 after the point");
+        assert_eq!(number_shape("7"), "a whole number of 1 digit");
+        assert_eq!(number_shape("1.5e300"), "a number in exponent form");
+        assert_eq!(path_shape("/partner/customer/ADA-1815"), "a path of 3 segments (26 characters)");
+        assert_eq!(method_shape("get"), "GET");
+        assert_eq!(method_shape("X-SECRET-VERB"), "a method of 13 characters");
+    }
 
     #[test]
     fn a_parameter_is_an_integer_only_when_written_as_one() {

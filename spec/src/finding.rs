@@ -90,8 +90,9 @@ pub struct Finding {
     pub pointer: String,
     /// What the spec says.
     pub expected: String,
-    /// What the exchange has. Strings are described, not quoted, unless they are enum
-    /// values: exchanges may carry customers' data.
+    /// What the exchange has, by kind and size (`a string of 7 characters`, `a whole
+    /// number of 11 digits`), and a path by its length: never a value it carried, which
+    /// may be a customer's.
     pub found: String,
 }
 

@@ -223,3 +223,46 @@ fn the_embedded_json_is_the_yaml() {
     let yaml = minted_spec::document::parse(minted_spec::YAML).unwrap();
     assert_eq!(Spec::embedded().unwrap().document, yaml);
 }
+
+/// A finding describes a value by its kind and size and a path by its template or
+/// length: what a request carried (a numeric identity number or phone, a gender outside
+/// the enum, a customer's id in a path) is never printed back.
+#[test]
+fn findings_never_echo_what_an_exchange_carried() {
+    const SECRETS: [&str; 5] = ["98765432109", "447700900123", "Zq-Gender", "ADA-SECRET-1815", "Byron-Ada"];
+    let dir = workspace_tmp("echo");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let request = |method: &str, path: &str, body: Value| json!({"method": method, "path": path, "headers": {"api-version": "3", "content-type": "application/json"}, "body": body});
+    let recordings = [
+        (
+            "create_customer",
+            request(
+                "POST",
+                "/partner/customer",
+                json!({"external_id": "ADA-SECRET-1815", "identity_number": 98765432109u64,
+                       "phone": 447700900123u64, "gender": "Zq-Gender", "firstname": "Byron-Ada"}),
+            ),
+        ),
+        ("get_customer", request("GET", "/partner/customerz/ADA-SECRET-1815", Value::Null)),
+        ("get_order", request("GET", "/partner/customer/ADA-SECRET-1815", Value::Null)),
+    ];
+    for (i, (operation, mut request)) in recordings.into_iter().enumerate() {
+        if request["body"].is_null() {
+            request.as_object_mut().unwrap().remove("body");
+        }
+        let recording = json!({"operation": operation, "source": "traffic", "request": request});
+        std::fs::write(dir.join(format!("{i}.json")), recording.to_string()).unwrap();
+    }
+    let report = verify(&[dir], true);
+    let kinds: Vec<Kind> = report.findings.iter().map(|f| f.kind).collect();
+    for kind in [Kind::WrongType, Kind::NotInEnum, Kind::UnknownOperation, Kind::OperationMismatch] {
+        assert!(kinds.contains(&kind), "the corpus shows {kind:?}: {kinds:?}");
+    }
+    for finding in &report.findings {
+        let printed = format!("{finding} {}", serde_json::to_string(finding).unwrap());
+        for secret in SECRETS {
+            assert!(!printed.contains(secret), "{secret} echoed: {printed}");
+        }
+    }
+}
