@@ -5,7 +5,8 @@
 //! MINTED_BASE_URL=... MINTED_USERNAME=... MINTED_PASSWORD=... minted price-fix --type digital
 //! ```
 //!
-//! A response is printed to stdout as JSON; a failure is one line on stderr and exit status 1.
+//! A response is printed to stdout as JSON, its envelope as the client decoded it (see
+//! `JsonOutput`); a failure is one line on stderr and exit status 1.
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser};
 use generated::{Cli, CliCommand, CliConfig};
@@ -190,9 +191,13 @@ fn described(error: &Error) -> String {
     line
 }
 
-/// Prints a response as JSON: the whole envelope as the API sent it, so `code` and
-/// `message` stay visible (`jq .data` gives the data). An envelope saying
-/// `success: false` never gets here: the client turns it into an error.
+/// Prints a response as JSON: the whole envelope, so `code` and `message` stay visible
+/// (`jq .data` gives the data), as the client decoded it into the spec's types and
+/// written out again, not the bytes received (the generated CLI hands over only the
+/// typed value). So it holds the fields the spec documents, in the types' order, with
+/// decimals' digits kept; a field the spec does not document, and an optional field
+/// sent as `null`, are left out. An envelope saying `success: false` never gets here:
+/// the client turns it into an error.
 struct JsonOutput;
 
 impl JsonOutput {
