@@ -8,6 +8,7 @@
 
 use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use std::num::IntErrorKind;
 use std::time::{Duration, SystemTime};
 
 /// How a [`Client`](crate::Client) retries failed calls; set with
@@ -16,9 +17,9 @@ use std::time::{Duration, SystemTime};
 /// The default retries up to 2 times, after a wait drawn at random between zero and
 /// an exponential backoff (200 ms, then 400 ms, capped at 5 s: "full jitter"), or
 /// after the server's `Retry-After` when it gives one of at most 30 s. A longer
-/// `Retry-After` ends the call with the failure, whose
-/// [`is_retryable`](crate::Error::is_retryable) is still true. [`RetryPolicy::none`]
-/// turns retries off.
+/// `Retry-After` (or one of too many seconds to read) ends the call with the failure,
+/// whose [`is_retryable`](crate::Error::is_retryable) is still true.
+/// [`RetryPolicy::none`] turns retries off.
 ///
 /// What is retried: a GET after a network failure (no connection, a timeout, a
 /// connection cut mid-way) or an HTTP 429, 502, 503 or 504; any call whose
@@ -81,10 +82,10 @@ impl RetryPolicy {
         if retry > self.max_retries {
             return None;
         }
-        match headers.and_then(retry_after) {
-            Some(asked) if asked <= self.max_retry_after => Some(asked),
-            Some(_) => None,
-            None => {
+        match headers.map_or(Asked::Nothing, retry_after) {
+            Asked::After(asked) if asked <= self.max_retry_after => Some(asked),
+            Asked::After(_) | Asked::TooLongToRead => None,
+            Asked::Nothing => {
                 let doubled = self.initial_backoff.saturating_mul(1 << (retry - 1).min(30));
                 let ceiling = doubled.min(self.max_backoff);
                 Some(ceiling.mul_f64(rand::thread_rng().r#gen::<f64>()))
@@ -122,14 +123,35 @@ pub(crate) fn retryable(get: bool, ending: Ending) -> bool {
     }
 }
 
+/// What a response's `Retry-After` asks for.
+enum Asked {
+    /// No `Retry-After`, or one that cannot be read: the backoff applies.
+    Nothing,
+    After(Duration),
+    /// More seconds than a `u64` holds: longer than any limit.
+    TooLongToRead,
+}
+
 /// The `Retry-After` of a response, in seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+///
+/// A value that is neither (`soon`, `-1`, `1.5`) is ignored, as RFC 9110 has a
+/// recipient do with an invalid field: it says nothing about how long the server
+/// wants, while the status alone (429, 503) still asks for a retry, and the backoff
+/// keeps that retry within the policy. An all-digit value too large to read does say
+/// how long: longer than any limit.
+fn retry_after(headers: &HeaderMap) -> Asked {
+    let Some(value) = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::trim) else {
+        return Asked::Nothing;
+    };
+    match value.parse::<u64>() {
+        Ok(seconds) => return Asked::After(Duration::from_secs(seconds)),
+        Err(e) if *e.kind() == IntErrorKind::PosOverflow => return Asked::TooLongToRead,
+        Err(_) => {}
     }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
+    match httpdate::parse_http_date(value) {
+        Ok(at) => Asked::After(at.duration_since(SystemTime::now()).unwrap_or_default()),
+        Err(_) => Asked::Nothing,
+    }
 }
 
 #[cfg(test)]
@@ -181,5 +203,14 @@ mod tests {
         assert_eq!(policy.wait(1, Some(&asking(&past))), Some(Duration::ZERO));
         // Unreadable: the backoff applies.
         assert!(policy.wait(1, Some(&asking("soon"))).unwrap() <= Duration::from_millis(200));
+    }
+
+    #[test]
+    fn a_retry_after_too_large_to_read_is_beyond_any_limit() {
+        let huge = asking("99999999999999999999");
+        assert_eq!(RetryPolicy::default().wait(1, Some(&huge)), None);
+        let patient = RetryPolicy::default().max_retry_after(Duration::MAX);
+        assert_eq!(patient.wait(1, Some(&huge)), None, "even without a limit");
+        assert_eq!(patient.wait(1, Some(&asking(" 99999999999999999999 "))), None);
     }
 }

@@ -3,8 +3,9 @@
 //! responses into [`crate::Error`]s.
 //!
 //! A call is sent again to answer a Digest challenge (the server refused the
-//! request unprocessed), and as [`crate::RetryPolicy`] allows: only when it cannot
-//! have taken effect twice, so a buy order is never placed twice by the client.
+//! request unprocessed; once more if the answer's nonce went stale on the way), and
+//! as [`crate::RetryPolicy`] allows: only when it cannot have taken effect twice, so
+//! a buy order is never placed twice by the client.
 
 use crate::auth::DigestSession;
 use crate::error::{AuthFailure, BodyStart, Error};
@@ -176,7 +177,8 @@ impl ClientState {
     }
 
     /// One attempt: the request, and the answer to a Digest challenge if one comes,
-    /// made from `spare`, a copy of the request (none when its body is a stream).
+    /// made from `spare`, a copy of the request (none when its body is a stream); if
+    /// that answer's nonce is stale, one answer more.
     async fn attempt(
         &self,
         http: &reqwest::Client,
@@ -215,16 +217,21 @@ impl ClientState {
             }
         };
         tracing::debug!(stale = adopted.stale, "challenged; answering once");
-        let Some(mut replay) = spare.and_then(Request::try_clone) else {
-            let reason = AuthFailure::Unsupported("the request body cannot be sent a second time".into());
-            return Answer::read(response, Some(reason)).await;
+        let mut response = match answer_challenge(http, digest, spare, response).await? {
+            Ok(response) => response,
+            Err(unanswered) => return Ok(unanswered),
         };
-        match digest.authorize(&mut replay) {
-            Ok(true) => {}
-            Ok(false) => return Answer::read(response, Some(AuthFailure::NoChallenge)).await,
-            Err(reason) => return Answer::read(response, Some(reason)).await,
+        // `stale=true` on the answer itself: its nonce expired on the way, the
+        // credentials were right. The new nonce gets one more answer, and only one.
+        if response.status() == StatusCode::UNAUTHORIZED
+            && digest.adopt(response.headers()).is_ok_and(|adopted| adopted.stale)
+        {
+            tracing::debug!("stale; answering once more");
+            response = match answer_challenge(http, digest, spare, response).await? {
+                Ok(response) => response,
+                Err(unanswered) => return Ok(unanswered),
+            };
         }
-        let response = http.execute(replay).await?;
         if response.status() == StatusCode::UNAUTHORIZED {
             tracing::debug!("credentials refused");
             return Answer::read(response, Some(AuthFailure::Rejected)).await;
@@ -288,6 +295,27 @@ impl ClientState {
         }
         Response::from(response)
     }
+}
+
+/// Sends a copy of the request, `spare`, authorized with the challenge just adopted
+/// from `challenged`, the 401 that asked. `Err`: the call ends on that 401, with why
+/// it could not be answered.
+async fn answer_challenge(
+    http: &reqwest::Client,
+    digest: &DigestSession,
+    spare: Option<&Request>,
+    challenged: Response,
+) -> reqwest::Result<Result<Response, Answer>> {
+    let Some(mut replay) = spare.and_then(Request::try_clone) else {
+        let reason = AuthFailure::Unsupported("the request body cannot be sent a second time".into());
+        return Answer::read(challenged, Some(reason)).await.map(Err);
+    };
+    let unanswerable = match digest.authorize(&mut replay) {
+        Ok(true) => return http.execute(replay).await.map(Ok),
+        Ok(false) => AuthFailure::NoChallenge,
+        Err(reason) => reason,
+    };
+    Answer::read(challenged, Some(unanswerable)).await.map(Err)
 }
 
 /// The status of the response a network failure travels on: 599, which no server of

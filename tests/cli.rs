@@ -104,8 +104,12 @@ async fn a_call_prints_the_response_envelope_as_json() {
         Box::new(|_| Reply::Json(200, recorded_body("price_fix/from-amount.json"))),
     )
     .await;
-    let variables =
-        [("MINTED_USERNAME", USERNAME), ("MINTED_PASSWORD", PASSWORD), ("MINTED_CLIENT_ID", "mobile")];
+    let variables = [
+        ("MINTED_USERNAME", USERNAME),
+        ("MINTED_PASSWORD", PASSWORD),
+        ("MINTED_CLIENT_ID", "mobile"),
+        ("MINTED_LANGUAGE", "en"),
+    ];
     let args =
         ["price-fix", "--base-url", &server.url, "--type", "digital", "--customer-external-id", "MTD0018232"];
     let output = minted_async(&args, &variables).await;
@@ -116,13 +120,44 @@ async fn a_call_prints_the_response_envelope_as_json() {
     assert_eq!(printed["data"]["token"], "t85QBvvn1GHeOslKuiJm7CF0M0lpwU26");
     assert_eq!(printed["data"]["prices"][0]["buy_price"].to_string(), "2889.71");
 
-    // A challenge, then the answered call, with the flags' body and the environment's client id.
+    // A challenge, then the answered call, with the flags' body and the environment's
+    // client id and language.
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
     assert!(seen[1].header("authorization").is_some_and(|a| a.starts_with("Digest ")));
     assert_eq!(seen[1].header("x-client-id"), Some("mobile"));
+    assert_eq!(seen[1].header("accept-language"), Some("en"));
     let body: serde_json::Value = serde_json::from_slice(&seen[1].body).unwrap();
     assert_eq!(body, serde_json::json!({"type": "digital", "customer_external_id": "MTD0018232"}));
+}
+
+/// What is printed is the envelope as the client decoded it, written out again: the
+/// fields the spec documents, not every byte the API sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_prints_the_documented_fields_of_the_envelope() {
+    let mut sent: serde_json::Value =
+        serde_json::from_str(&recorded_body("price_fix/from-amount.json")).unwrap();
+    sent["undocumented"] = "top".into();
+    sent["data"]["undocumented"] = "inner".into();
+    let body = sent.to_string();
+    let server = Server::open(Box::new(move |_| Reply::Json(200, body.clone()))).await;
+    let variables =
+        [("MINTED_BASE_URL", server.url.as_str()), ("MINTED_USERNAME", "u"), ("MINTED_PASSWORD", "p")];
+    let output = minted_async(&["price-fix", "--type", "digital"], &variables).await;
+
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!((&printed["success"], &printed["code"]), (&sent["success"], &sent["code"]));
+    assert_eq!(printed["data"]["token"], sent["data"]["token"]);
+    assert_eq!(
+        printed["data"]["prices"][1]["spot_price"].to_string(),
+        "34.7041",
+        "decimals keep their digits"
+    );
+    // Left out: what the spec does not document, and optional fields sent as null.
+    assert_eq!(printed.get("undocumented"), None, "{printed}");
+    assert_eq!(printed["data"].get("undocumented"), None, "{printed}");
+    assert!(sent["data"]["total"].is_null() && printed["data"].get("total").is_none(), "{printed}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -191,6 +226,27 @@ fn sandbox_answers_in_process_with_no_configuration() {
     let stderr = text(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("HTTP 422") && stderr.contains("body.email: bad-format"), "{stderr}");
+}
+
+/// `--sandbox` replaces where the calls go and as whom, not the optional settings:
+/// the client id and language from the environment reach the sandbox, as the
+/// recording (kept with `MINTED_RECORD`, which applies too) shows.
+#[test]
+fn sandbox_takes_the_client_id_and_language_from_the_environment() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-sandbox-settings-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let variables =
+        [("MINTED_CLIENT_ID", "mobile"), ("MINTED_LANGUAGE", "en"), ("MINTED_RECORD", dir.to_str().unwrap())];
+    let output = minted(&["--sandbox", "price-fix", "--type", "digital"], &variables);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+
+    let files: Vec<_> = std::fs::read_dir(&dir).expect("a recording").map(|f| f.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let recording: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    let headers = &recording["request"]["headers"];
+    assert_eq!((&headers["x-client-id"], &headers["accept-language"]), (&"mobile".into(), &"en".into()));
 }
 
 /// A reader that stops early (`| head`) ends the command quietly and successfully.

@@ -107,6 +107,42 @@ async fn a_stale_nonce_costs_one_retry() {
     assert_eq!(server.requests(), 2 + 2 + 1);
 }
 
+/// A nonce that expires while the answer to it travels: the server's `stale=true`
+/// says the credentials were right, so the new nonce gets one more answer.
+#[tokio::test]
+async fn a_stale_answer_to_a_fresh_challenge_is_answered_once_more() {
+    let server = digest_server(recorded).await;
+    server.expire_nonce_under_answers(1);
+    let client = client(&server, PASSWORD);
+    assert_eq!(get_customer(&client).await.unwrap().external_id, "test0101010");
+    assert_eq!(server.requests(), 3, "the first contact, the stale answer, the answer to the new nonce");
+
+    // On a client holding a nonce: the stale answer, then the new nonce's.
+    server.expire_nonce_under_answers(1);
+    get_customer(&client).await.unwrap();
+    assert_eq!(server.requests(), 3 + 2);
+}
+
+/// Stale twice: one more answer, never a loop; the call ends unauthorized.
+#[tokio::test]
+async fn an_answer_stale_twice_ends_unauthorized() {
+    let server = digest_server(recorded).await;
+    server.expire_nonce_under_answers(2);
+    let error = get_customer(&client(&server, PASSWORD)).await.unwrap_err();
+    assert!(error.is_unauthorized() && !error.is_retryable(), "{error:?}");
+    assert_eq!(server.requests(), 3);
+
+    // On a client holding a nonce that expired: the old nonce, the stale answer, one more.
+    let server = digest_server(recorded).await;
+    let client = client(&server, PASSWORD);
+    get_customer(&client).await.unwrap();
+    server.expire_nonce();
+    server.expire_nonce_under_answers(2);
+    let before = server.requests();
+    assert!(get_customer(&client).await.unwrap_err().is_unauthorized());
+    assert_eq!(server.requests() - before, 3);
+}
+
 #[tokio::test]
 async fn an_unsupported_algorithm_is_unauthorized_with_the_reason() {
     let offer = r#"Digest realm="r", qop="auth", algorithm=SHA-1, nonce="n""#.to_string();

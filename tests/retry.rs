@@ -103,6 +103,20 @@ async fn a_retry_after_beyond_the_limit_ends_the_call() {
     assert!(error.is_retryable());
 }
 
+/// Too many seconds for any clock (`u64` overflows): longer than any limit, so the
+/// call ends with the failure instead of retrying after the backoff.
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_too_large_to_read_ends_the_call() {
+    let huge = || unavailable(vec![("Retry-After".into(), "99999999999999999999".into())]);
+    let (server, answered) = scripted(move |_, _| huge()).await;
+    let started = Instant::now();
+    let error = get_customer(&client(&server, RetryPolicy::default())).await.unwrap_err();
+    assert_eq!(answered.load(Ordering::SeqCst), 1, "one request, no retry");
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert!(matches!(error, Error::UnexpectedResponse { status: 503, .. }), "{error:?}");
+    assert!(error.is_retryable(), "a caller may still try again later");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_429_with_the_apis_envelope_is_retried_for_a_get_only() {
     let too_many = || {

@@ -5,11 +5,12 @@
 //! MINTED_BASE_URL=... MINTED_USERNAME=... MINTED_PASSWORD=... minted price-fix --type digital
 //! ```
 //!
-//! A response is printed to stdout as JSON; a failure is one line on stderr and exit status 1.
+//! A response is printed to stdout as JSON, its envelope as the client decoded it (see
+//! `JsonOutput`); a failure is one line on stderr and exit status 1.
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser};
 use generated::{Cli, CliCommand, CliConfig};
-use minted_connect::{Client, Error, ResponseValue, Variable};
+use minted_connect::{Client, ClientBuilder, Error, ResponseValue, Variable};
 use serde::Serialize;
 use std::any::Any;
 use std::process::ExitCode;
@@ -29,7 +30,8 @@ const ENVIRONMENT_HELP: &str = "\
 Each connection flag falls back to its environment variable (MINTED_BASE_URL,
 MINTED_USERNAME, MINTED_PASSWORD; an empty one counts as unset). MINTED_CLIENT_ID and
 MINTED_LANGUAGE set x-client-id and Accept-Language (default web and tr); a subcommand's
---x-client-id and --accept-language override them for one call.";
+--x-client-id and --accept-language override them for one call. MINTED_RECORD names a
+folder to record each exchange into. These three apply with --sandbox too.";
 
 /// The Minted Connect partner API: one subcommand per operation.
 #[derive(Parser)]
@@ -53,8 +55,8 @@ struct Connection {
     #[arg(long, global = true, help_heading = CONNECTION)]
     password: Option<String>,
     /// Call a sandbox server started in this process (answering from the spec and
-    /// recordings built into this command) instead of the API; the other connection
-    /// settings are then not used.
+    /// recordings built into this command) instead of the API; --base-url, --username
+    /// and --password are then not used.
     #[arg(long, global = true, help_heading = CONNECTION)]
     sandbox: bool,
 }
@@ -68,6 +70,13 @@ struct Session {
 
 /// The one place that decides where the calls go and as whom.
 async fn session(connection: Connection) -> Result<Session, Error> {
+    let (builder, keep_alive) = connect(connection).await?;
+    Ok(Session { client: optional_settings(builder).build()?, _keep_alive: keep_alive })
+}
+
+/// Where the calls go and as whom: the sandbox, started here, or the connection's
+/// flags and variables.
+async fn connect(connection: Connection) -> Result<(ClientBuilder, Option<Box<dyn Any>>), Error> {
     if connection.sandbox {
         use minted_connect::sandbox::{self, Sandbox};
         // Quiet: stdout carries the response, stderr only a failure's one line.
@@ -76,12 +85,9 @@ async fn session(connection: Connection) -> Result<Session, Error> {
             .start(([127, 0, 0, 1], 0).into())
             .await
             .map_err(|e| Error::Config(format!("--sandbox: {e}")))?;
-        let mut builder =
+        let builder =
             Client::builder().base_url(running.url()).credentials(sandbox::USERNAME, sandbox::PASSWORD);
-        if let Some(dir) = Variable::Record.read() {
-            builder = builder.record(dir);
-        }
-        return Ok(Session { client: builder.build()?, _keep_alive: Some(Box::new(running)) });
+        return Ok((builder, Some(Box::new(running))));
     }
     // A flag, else its variable, read by the client's one rule (empty is unset).
     let given = |flag: Option<String>, variable: Variable| {
@@ -90,20 +96,25 @@ async fn session(connection: Connection) -> Result<Session, Error> {
             Error::Config(format!("--{flag} (or {}) is not set", variable.name()))
         })
     };
-    let mut builder = Client::builder().base_url(given(connection.base_url, Variable::BaseUrl)?).credentials(
+    let builder = Client::builder().base_url(given(connection.base_url, Variable::BaseUrl)?).credentials(
         given(connection.username, Variable::Username)?,
         given(connection.password, Variable::Password)?,
     );
+    Ok((builder, None))
+}
+
+/// The settings from the environment that apply wherever the calls go, the sandbox included.
+fn optional_settings(mut builder: ClientBuilder) -> ClientBuilder {
     if let Some(client_id) = Variable::ClientId.read() {
         builder = builder.client_id(client_id);
-    }
-    if let Some(dir) = Variable::Record.read() {
-        builder = builder.record(dir);
     }
     if let Some(language) = Variable::Language.read() {
         builder = builder.language(language);
     }
-    Ok(Session { client: builder.build()?, _keep_alive: None })
+    if let Some(dir) = Variable::Record.read() {
+        builder = builder.record(dir);
+    }
+    builder
 }
 
 /// `price_fix` becomes `minted price-fix`.
@@ -180,9 +191,13 @@ fn described(error: &Error) -> String {
     line
 }
 
-/// Prints a response as JSON: the whole envelope as the API sent it, so `code` and
-/// `message` stay visible (`jq .data` gives the data). An envelope saying
-/// `success: false` never gets here: the client turns it into an error.
+/// Prints a response as JSON: the whole envelope, so `code` and `message` stay visible
+/// (`jq .data` gives the data), as the client decoded it into the spec's types and
+/// written out again, not the bytes received (the generated CLI hands over only the
+/// typed value). So it holds the fields the spec documents, in the types' order, with
+/// decimals' digits kept; a field the spec does not document, and an optional field
+/// sent as `null`, are left out. An envelope saying `success: false` never gets here:
+/// the client turns it into an error.
 struct JsonOutput;
 
 impl JsonOutput {

@@ -70,6 +70,8 @@ struct State {
     seen: Mutex<Vec<Seen>>,
     nonce: Mutex<String>,
     nonces_issued: AtomicUsize,
+    /// How many more right answers find their nonce just expired.
+    stale_answers: AtomicUsize,
     used: Mutex<HashSet<(String, String)>>,
     challenges: Challenges,
     /// `None`: the server asks for no authentication.
@@ -96,6 +98,7 @@ impl Server {
             seen: Mutex::new(Vec::new()),
             nonce: Mutex::new("nonce-1".into()),
             nonces_issued: AtomicUsize::new(1),
+            stale_answers: AtomicUsize::new(0),
             used: Mutex::new(HashSet::new()),
             challenges,
             password,
@@ -120,8 +123,13 @@ impl Server {
 
     /// Replaces the nonce: answers made with the old one get `stale=true`.
     pub fn expire_nonce(&self) {
-        let next = self.state.nonces_issued.fetch_add(1, Ordering::SeqCst) + 1;
-        *self.state.nonce.lock().unwrap() = format!("nonce-{next}");
+        self.state.expire_nonce();
+    }
+
+    /// The next `count` right answers each find their nonce expired on the way: a 401
+    /// with `stale=true` and a new nonce, however fresh the nonce they answered.
+    pub fn expire_nonce_under_answers(&self, count: usize) {
+        self.state.stale_answers.store(count, Ordering::SeqCst);
     }
 }
 
@@ -234,7 +242,18 @@ impl State {
         if !self.used.lock().unwrap().insert((answer.nonce, answer.nc)) {
             return Err(self.challenge(&nonce, false)); // a replayed nonce count
         }
+        if self.stale_answers.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+            return Err(self.challenge(&self.expire_nonce(), true));
+        }
         Ok(())
+    }
+
+    /// A new nonce, which it returns.
+    fn expire_nonce(&self) -> String {
+        let next = self.nonces_issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let nonce = format!("nonce-{next}");
+        *self.nonce.lock().unwrap() = nonce.clone();
+        nonce
     }
 
     fn challenge(&self, nonce: &str, stale: bool) -> Reply {
