@@ -6,6 +6,7 @@ use sha2::{Digest as _, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
 
 /// The algorithms offered, strongest first; a client picks one.
 const ALGORITHMS: [&str; 2] = ["SHA-256", "MD5"];
@@ -72,7 +73,10 @@ impl Answer {
             let ha2 = hash(format!("{method}:{}", self.uri))?;
             hash(format!("{ha1}:{}:{}:{}:auth:{ha2}", self.nonce, self.nc, self.cnonce))
         })();
-        expected.is_some_and(|expected| expected.eq_ignore_ascii_case(&self.response))
+        // In constant time, so that how long a refusal takes tells nothing of how
+        // much of a guess was right.
+        let response = self.response.to_ascii_lowercase();
+        expected.is_some_and(|expected| bool::from(expected.as_bytes().ct_eq(response.as_bytes())))
     }
 }
 
@@ -191,7 +195,8 @@ impl Guard {
     /// Lets the request through, or says why not.
     pub fn check(&self, method: &str, target: &str, authorization: Option<&str>) -> Result<(), Refusal> {
         let answer = authorization.and_then(Answer::parse).ok_or(Refusal::NoAnswer)?;
-        if answer.username != self.username
+        let same_username = bool::from(answer.username.as_bytes().ct_eq(self.username.as_bytes()));
+        if !same_username
             || answer.realm != self.realm
             || answer.uri != target
             || !answer.proves(&self.password, method)
@@ -258,6 +263,11 @@ mod tests {
         assert!(answer.proves("Circle of Life", "GET"));
         assert!(!answer.proves("Circle of life", "GET"));
         assert!(!answer.proves("Circle of Life", "POST"));
+        // The hash compares without regard to case, and not by its prefix.
+        let shouted = RFC_7616_SHA256.replace("753927fa0e85d155", "753927FA0E85D155");
+        assert!(Answer::parse(&shouted).unwrap().proves("Circle of Life", "GET"));
+        let cut = RFC_7616_SHA256.replace("8db5856cb6c1\"", "8db5856cb6c\"");
+        assert!(!Answer::parse(&cut).unwrap().proves("Circle of Life", "GET"));
     }
 
     #[test]
