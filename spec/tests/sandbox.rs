@@ -1,9 +1,12 @@
 //! The sandbox under hostile input: what a careless or hostile client can make it hold
 //! is bounded, and each refusal is a status in the API's envelope.
 
-use minted_spec::sandbox::{BODY_LIMIT, INLINE_CHECK_LIMIT, MAX_PROFILE_BYTES, Running, Sandbox};
+use minted_spec::sandbox::{
+    BODY_LIMIT, Clock, INLINE_CHECK_LIMIT, MAX_PROFILE_BYTES, MAX_TOKEN_TTL, Running, Sandbox, StartError,
+};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -170,4 +173,33 @@ async fn a_long_body_is_checked_off_the_async_workers() {
     assert_eq!(answered.len(), 2, "{lines:?}");
     assert!(answered[0].contains("checked off the async workers"), "{}", answered[0]);
     assert!(!answered[1].contains("checked off the async workers"), "{}", answered[1]);
+}
+
+/// A token lifetime the clock cannot date is refused at start, naming the maximum, not
+/// on each price fix; the maximum itself dates its tokens.
+#[tokio::test]
+async fn a_token_lifetime_past_the_maximum_is_refused_at_start() {
+    let past =
+        [MAX_TOKEN_TTL + Duration::from_secs(1), Duration::from_secs(100_000_000_000_000), Duration::MAX];
+    for ttl in past {
+        let started = Sandbox::default().log(|_| {}).token_ttl(ttl).start(([127, 0, 0, 1], 0).into()).await;
+        let Err(error) = started else { panic!("started with tokens that live {ttl:?}") };
+        assert!(matches!(error, StartError::TokenTtl(_)), "{error}");
+        assert!(error.to_string().contains(&MAX_TOKEN_TTL.as_secs().to_string()), "{error}");
+    }
+
+    let running = Sandbox::default()
+        .log(|_| {})
+        .token_ttl(MAX_TOKEN_TTL)
+        .clock(Clock::fixed())
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let fix = br#"{"type": "digital", "currency": "GBP", "total": 100}"#;
+    let reply = authenticated(&running, "POST", "/partner/pricefix", fix).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let data = &envelope_of(&reply)["data"];
+    assert_eq!(data["expire_ttl"], MAX_TOKEN_TTL.as_secs(), "{data}");
+    // The fixed clock's 2026-01-01 plus 3,650 days (two of them leap days).
+    assert_eq!(data["expires_at"], "2035-12-30T00:00:00+00:00", "{data}");
 }

@@ -59,6 +59,8 @@ pub enum StartError {
     Recordings(String),
     /// The address cannot be listened on.
     Bind(std::io::Error),
+    /// The price tokens' lifetime is over [`MAX_TOKEN_TTL`].
+    TokenTtl(Duration),
 }
 
 impl std::fmt::Display for StartError {
@@ -67,6 +69,12 @@ impl std::fmt::Display for StartError {
             StartError::Spec(reason) => write!(f, "the spec cannot be used: {reason}"),
             StartError::Recordings(reason) => write!(f, "a recording cannot be read: {reason}"),
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::TokenTtl(ttl) => write!(
+                f,
+                "a price token cannot live {} s: the sandbox's maximum is {} s (ten years)",
+                ttl.as_secs(),
+                MAX_TOKEN_TTL.as_secs()
+            ),
         }
     }
 }
@@ -92,6 +100,11 @@ pub struct Sandbox {
 
 /// How long a price token lives unless told otherwise: the docs' "about 240" seconds.
 pub const TOKEN_TTL: Duration = Duration::from_secs(240);
+
+/// The longest a price token may live: ten 365-day years. A token's expiry is a date
+/// the API prints; a lifetime past what the clock and the calendar hold (`u64::MAX`
+/// seconds) would fail on every price fix, so [`Sandbox::start`] refuses it.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
 
 impl Default for Sandbox {
     /// The embedded spec and recordings, the default credentials, nonces that
@@ -152,7 +165,8 @@ impl Sandbox {
         self
     }
 
-    /// How long a price token stays valid.
+    /// How long a price token stays valid; at most [`MAX_TOKEN_TTL`], or
+    /// [`Sandbox::start`] refuses to start.
     pub fn token_ttl(mut self, ttl: Duration) -> Sandbox {
         self.token_ttl = ttl;
         self
@@ -186,6 +200,9 @@ impl Sandbox {
     /// Reads the spec and recordings, then serves on `addr` (port 0 picks a free
     /// port) from a task of the current tokio runtime until the handle is dropped.
     pub async fn start(self, addr: SocketAddr) -> Result<Running, StartError> {
+        if self.token_ttl > MAX_TOKEN_TTL {
+            return Err(StartError::TokenTtl(self.token_ttl));
+        }
         let spec = match &self.spec {
             Some(file) => Spec::read(file),
             None => Spec::embedded(),
