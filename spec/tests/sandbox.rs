@@ -2,8 +2,8 @@
 //! is bounded, and each refusal is a status in the API's envelope.
 
 use minted_spec::sandbox::{
-    BODY_LIMIT, BODY_READ_TIMEOUT, Clock, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, MAX_PROFILE_BYTES,
-    MAX_TOKEN_TTL, Running, Sandbox, StartError,
+    BODY_LIMIT, BODY_READ_TIMEOUT, Clock, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, MAX_CONNECTIONS,
+    MAX_PROFILE_BYTES, MAX_TOKEN_TTL, Running, Sandbox, StartError,
 };
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -162,6 +162,25 @@ async fn a_body_that_does_not_arrive_in_time_gets_a_408() {
         "{body}"
     );
     assert!(started.elapsed() >= BODY_READ_TIMEOUT, "answered by the timeout");
+}
+
+/// Past MAX_CONNECTIONS open connections, a new one is not served until one of them
+/// ends (here: silent ones, closed by the header timeout).
+#[tokio::test(start_paused = true)]
+async fn connections_past_the_cap_wait_for_a_free_one() {
+    let running = start().await;
+    // Held open, saying nothing, until the sandbox closes them.
+    let mut silent = Vec::new();
+    for _ in 0..MAX_CONNECTIONS {
+        silent.push(TcpStream::connect(running.addr()).await.unwrap());
+    }
+    let started = tokio::time::Instant::now();
+    let request = b"GET /partner/nothing HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n";
+    let reply = tokio::time::timeout(Duration::from_secs(60), exchange(&running, request))
+        .await
+        .expect("served once a connection ends");
+    assert!(reply.starts_with("HTTP/1.1 404"), "{reply}");
+    assert!(started.elapsed() >= HEADER_READ_TIMEOUT, "served only once the silent ones were closed");
 }
 
 /// An `Authorization` header line for `method path`: the answer (by the http-auth

@@ -50,6 +50,12 @@ pub const PASSWORD: &str = "sandbox";
 /// The realm of the sandbox's Digest challenges.
 pub const REALM: &str = "minted-connect-sandbox";
 
+/// How many connections the sandbox serves at once. Past it a new connection waits,
+/// unaccepted, in the listen backlog until one ends (or the client gives up): a queue
+/// that costs the sandbox nothing, where accepting and closing it would look to the
+/// client like a broken server.
+pub const MAX_CONNECTIONS: usize = 256;
+
 /// Why the sandbox did not start.
 #[derive(Debug)]
 pub enum StartError {
@@ -329,11 +335,12 @@ impl Drop for Running {
 }
 
 async fn serve(listener: TcpListener, state: Arc<server::State>) {
-    // Owned here, so that stopping the server also ends its connections.
+    // Owned here, so that stopping the server also ends its connections; and counted
+    // here, so that at MAX_CONNECTIONS the server only waits for one to end.
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            accepted = listener.accept(), if connections.len() < MAX_CONNECTIONS => {
                 let Ok((stream, _)) = accepted else { continue };
                 connections.spawn(server::connection(stream, Arc::clone(&state)));
             }
