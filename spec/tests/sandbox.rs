@@ -1,9 +1,13 @@
 //! The sandbox under hostile input: what a careless or hostile client can make it hold
 //! is bounded, and each refusal is a status in the API's envelope.
 
-use minted_spec::sandbox::{BODY_LIMIT, INLINE_CHECK_LIMIT, MAX_PROFILE_BYTES, Running, Sandbox};
+use minted_spec::sandbox::{
+    BODY_LIMIT, BODY_READ_TIMEOUT, Clock, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, MAX_CONNECTIONS,
+    MAX_PROFILE_BYTES, MAX_TOKEN_TTL, Running, Sandbox, StartError,
+};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -38,11 +42,8 @@ async fn a_body_past_the_limit_gets_a_413_naming_it() {
     let ten_mb = vec![b'x'; 10 * 1024 * 1024];
 
     // Declared too large: refused before it is read.
-    let mut declared = format!(
-        "POST /partner/customer HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        ten_mb.len()
-    )
-    .into_bytes();
+    let authorized = authorization(&running, "POST", "/partner/customer").await;
+    let mut declared = head("POST", "/partner/customer", ten_mb.len(), &authorized);
     declared.extend_from_slice(&ten_mb);
     let reply = exchange(&running, &declared).await;
     assert!(reply.starts_with("HTTP/1.1 413"), "{}", &reply[..reply.len().min(200)]);
@@ -51,8 +52,11 @@ async fn a_body_past_the_limit_gets_a_413_naming_it() {
     assert!(body["message"].as_str().unwrap().contains(&BODY_LIMIT.to_string()), "{body}");
 
     // Chunked, with no length: cut off once it passes the limit.
-    let mut chunked =
-        b"POST /partner/customer HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    let authorized = authorization(&running, "POST", "/partner/customer").await;
+    let mut chunked = format!(
+        "POST /partner/customer HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n{authorized}Connection: close\r\n\r\n"
+    )
+    .into_bytes();
     for chunk in ten_mb.chunks(64 * 1024) {
         chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
         chunked.extend_from_slice(chunk);
@@ -110,22 +114,80 @@ async fn silent_and_half_sent_connections_are_closed() {
             .expect("the sandbox closes the connection");
         assert!(!reply.starts_with("HTTP/1.1 2"), "{reply}");
     }
-    assert!(started.elapsed() >= minted_spec::sandbox::HEADER_READ_TIMEOUT, "closed by the timeout");
+    assert!(started.elapsed() >= HEADER_READ_TIMEOUT, "closed by the timeout");
 }
 
-/// `method path` with a JSON body, answered to the sandbox's Digest challenge (by the
-/// http-auth crate, as a client would), on a new connection each.
-async fn authenticated(running: &Running, method: &str, path: &str, body: &[u8]) -> String {
-    let head = |authorization: &str| {
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: sandbox\r\napi-version: 2\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{authorization}Connection: close\r\n\r\n",
-            body.len()
-        )
-        .into_bytes();
-        request.extend_from_slice(body);
-        request
-    };
-    let challenged = exchange(running, &head("")).await;
+/// A request that is refused on its head (no such operation, another method, no
+/// credentials) is answered at once, its body unread, and the connection closed.
+#[tokio::test(start_paused = true)]
+async fn a_refused_request_is_answered_without_waiting_for_its_body() {
+    let running = start().await;
+    let refused = [
+        ("POST", "/partner/nothing", "404"),
+        ("PUT", "/partner/pricefix", "405"),
+        ("POST", "/partner/pricefix", "401"),
+    ];
+    for (method, path, status) in refused {
+        // A body of 1000 bytes declared, 1 sent.
+        let mut request = head(method, path, 1000, "");
+        request.push(b'{');
+        // Paused, the clock runs ahead as soon as the sandbox waits for the body.
+        let reply = tokio::time::timeout(Duration::from_secs(1), exchange(&running, &request))
+            .await
+            .unwrap_or_else(|_| panic!("{method} {path} was not answered before its body came"));
+        assert!(reply.starts_with(&format!("HTTP/1.1 {status}")), "{reply}");
+        assert_eq!(envelope_of(&reply)["code"], status.parse::<u16>().unwrap(), "{reply}");
+    }
+}
+
+/// A body that does not arrive within BODY_READ_TIMEOUT gets a 408, and the
+/// connection is closed.
+#[tokio::test(start_paused = true)]
+async fn a_body_that_does_not_arrive_in_time_gets_a_408() {
+    let running = start().await;
+    let mut request =
+        head("POST", "/partner/pricefix", 1000, &authorization(&running, "POST", "/partner/pricefix").await);
+    request.push(b'{');
+    let started = tokio::time::Instant::now();
+    // Bounded, so that a sandbox that waits for ever fails rather than hangs.
+    let reply = tokio::time::timeout(Duration::from_secs(60), exchange(&running, &request))
+        .await
+        .expect("the sandbox answers and closes the connection");
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.to_ascii_lowercase().contains("\r\nconnection: close\r\n"), "{reply}");
+    let body = envelope_of(&reply);
+    assert_eq!(body["code"], 408, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains(&format!("{} s", BODY_READ_TIMEOUT.as_secs())),
+        "{body}"
+    );
+    assert!(started.elapsed() >= BODY_READ_TIMEOUT, "answered by the timeout");
+}
+
+/// Past MAX_CONNECTIONS open connections, a new one is not served until one of them
+/// ends (here: silent ones, closed by the header timeout).
+#[tokio::test(start_paused = true)]
+async fn connections_past_the_cap_wait_for_a_free_one() {
+    let running = start().await;
+    // Held open, saying nothing, until the sandbox closes them.
+    let mut silent = Vec::new();
+    for _ in 0..MAX_CONNECTIONS {
+        silent.push(TcpStream::connect(running.addr()).await.unwrap());
+    }
+    let started = tokio::time::Instant::now();
+    let request = b"GET /partner/nothing HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n";
+    let reply = tokio::time::timeout(Duration::from_secs(60), exchange(&running, request))
+        .await
+        .expect("served once a connection ends");
+    assert!(reply.starts_with("HTTP/1.1 404"), "{reply}");
+    assert!(started.elapsed() >= HEADER_READ_TIMEOUT, "served only once the silent ones were closed");
+}
+
+/// An `Authorization` header line for `method path`: the answer (by the http-auth
+/// crate, as a client would) to the challenge the sandbox gives a bodiless request.
+async fn authorization(running: &Running, method: &str, path: &str) -> String {
+    let bodiless = format!("{method} {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n");
+    let challenged = exchange(running, bodiless.as_bytes()).await;
     let challenges = challenged.lines().filter_map(|line| {
         line.strip_prefix("www-authenticate: ").or(line.strip_prefix("WWW-Authenticate: "))
     });
@@ -141,7 +203,23 @@ async fn authenticated(running: &Running, method: &str, path: &str, body: &[u8])
         body: None,
     };
     let answer = client.build().unwrap().respond(&params).unwrap();
-    exchange(running, &head(&format!("Authorization: {answer}\r\n"))).await
+    format!("Authorization: {answer}\r\n")
+}
+
+/// The head of `method path` declaring a JSON body of `length` bytes, with `extra`
+/// header lines.
+fn head(method: &str, path: &str, length: usize, extra: &str) -> Vec<u8> {
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: sandbox\r\napi-version: 2\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n{extra}Connection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// `method path` with a JSON body, authenticated, on a new connection.
+async fn authenticated(running: &Running, method: &str, path: &str, body: &[u8]) -> String {
+    let mut request = head(method, path, body.len(), &authorization(running, method, path).await);
+    request.extend_from_slice(body);
+    exchange(running, &request).await
 }
 
 /// A long body's check (and the state's rules) run on tokio's blocking pool, not on
@@ -170,4 +248,33 @@ async fn a_long_body_is_checked_off_the_async_workers() {
     assert_eq!(answered.len(), 2, "{lines:?}");
     assert!(answered[0].contains("checked off the async workers"), "{}", answered[0]);
     assert!(!answered[1].contains("checked off the async workers"), "{}", answered[1]);
+}
+
+/// A token lifetime the clock cannot date is refused at start, naming the maximum, not
+/// on each price fix; the maximum itself dates its tokens.
+#[tokio::test]
+async fn a_token_lifetime_past_the_maximum_is_refused_at_start() {
+    let past =
+        [MAX_TOKEN_TTL + Duration::from_secs(1), Duration::from_secs(100_000_000_000_000), Duration::MAX];
+    for ttl in past {
+        let started = Sandbox::default().log(|_| {}).token_ttl(ttl).start(([127, 0, 0, 1], 0).into()).await;
+        let Err(error) = started else { panic!("started with tokens that live {ttl:?}") };
+        assert!(matches!(error, StartError::TokenTtl(_)), "{error}");
+        assert!(error.to_string().contains(&MAX_TOKEN_TTL.as_secs().to_string()), "{error}");
+    }
+
+    let running = Sandbox::default()
+        .log(|_| {})
+        .token_ttl(MAX_TOKEN_TTL)
+        .clock(Clock::fixed())
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let fix = br#"{"type": "digital", "currency": "GBP", "total": 100}"#;
+    let reply = authenticated(&running, "POST", "/partner/pricefix", fix).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let data = &envelope_of(&reply)["data"];
+    assert_eq!(data["expire_ttl"], MAX_TOKEN_TTL.as_secs(), "{data}");
+    // The fixed clock's 2026-01-01 plus 3,650 days (two of them leap days).
+    assert_eq!(data["expires_at"], "2035-12-30T00:00:00+00:00", "{data}");
 }

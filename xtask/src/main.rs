@@ -88,7 +88,8 @@ enum Command {
         /// Seeds the price feed, tokens and order codes: the same seed, the same numbers.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Seconds a price token stays valid.
+        /// Seconds a price token stays valid: at most 315360000 (ten years), or the
+        /// sandbox does not start.
         #[arg(long, value_name = "SECONDS", default_value_t = sandbox::TOKEN_TTL.as_secs())]
         token_ttl: u64,
     },

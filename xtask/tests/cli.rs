@@ -1,7 +1,9 @@
-//! `cargo xtask verify` as a command: its report, exit statuses and output stream.
+//! `cargo xtask` as a command: verify's report, exit statuses and output stream; the
+//! bundle; the sandbox's refusal to start.
 
+use minted_spec::sandbox::MAX_TOKEN_TTL;
 use serde_json::Value;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -100,4 +102,26 @@ fn the_bundle_carries_every_example_inline() {
     .unwrap();
     let inline = examples.as_object().unwrap().values().next().unwrap();
     assert_eq!(inline["value"], recording["response"]["body"]);
+}
+
+/// A token lifetime the sandbox cannot date stops it at start, naming the maximum,
+/// instead of failing on every price fix.
+#[test]
+fn the_sandbox_refuses_a_token_lifetime_past_its_maximum() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["sandbox", "--addr", "127.0.0.1:0", "--token-ttl", "100000000000000"])
+        .current_dir(workspace(""))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its first line says whether it started; one that did serves until stopped here.
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut first).unwrap();
+    if !first.starts_with("error:") {
+        let _ = child.kill();
+    }
+    let status = child.wait().unwrap();
+    assert!(first.starts_with("error: a price token cannot live 100000000000000 s"), "{first}");
+    assert!(first.contains(&format!("maximum is {} s", MAX_TOKEN_TTL.as_secs())), "{first}");
+    assert_eq!(status.code(), Some(1), "{first}");
 }

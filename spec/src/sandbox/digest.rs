@@ -3,9 +3,10 @@
 
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
 
 /// The algorithms offered, strongest first; a client picks one.
 const ALGORITHMS: [&str; 2] = ["SHA-256", "MD5"];
@@ -72,7 +73,10 @@ impl Answer {
             let ha2 = hash(format!("{method}:{}", self.uri))?;
             hash(format!("{ha1}:{}:{}:{}:auth:{ha2}", self.nonce, self.nc, self.cnonce))
         })();
-        expected.is_some_and(|expected| expected.eq_ignore_ascii_case(&self.response))
+        // In constant time, so that how long a refusal takes tells nothing of how
+        // much of a guess was right.
+        let response = self.response.to_ascii_lowercase();
+        expected.is_some_and(|expected| bool::from(expected.as_bytes().ct_eq(response.as_bytes())))
     }
 }
 
@@ -82,7 +86,8 @@ pub enum Refusal {
     NoAnswer,
     /// Wrong username or password, another realm or URI, or a reused nonce count.
     Wrong,
-    /// A correct answer to a nonce that is too old or unknown: `stale=true`.
+    /// A correct answer to a nonce that is too old or unknown, or with a count too far
+    /// below its highest to tell whether it was used: `stale=true`.
     Stale,
 }
 
@@ -118,8 +123,43 @@ struct Nonces {
     in_issue_order: VecDeque<(Instant, String)>,
 }
 
+/// How many nonce counts below a nonce's highest are remembered as used or not. A
+/// client with requests in flight may send counts out of order, though never this far.
+pub const COUNT_WINDOW: u32 = 128;
+
+/// The counts used with one nonce, in constant space however many requests it signs
+/// (a set of every count would grow for as long as the nonce lives): the highest, and
+/// a bitmap of the [`COUNT_WINDOW`] counts ending at it. A count below the window
+/// cannot be told used or not, so it is refused as stale: the client gets a fresh nonce.
+#[derive(Default)]
 struct Issued {
-    counts: HashSet<u32>,
+    /// The highest count used; 0 before the first (counts start at 1).
+    highest: u32,
+    /// Bit `i` set: count `highest - i` was used.
+    used: u128,
+}
+
+impl Issued {
+    /// Records `count` as used, or says why it may not be.
+    fn use_count(&mut self, count: u32) -> Result<(), Refusal> {
+        if count > self.highest {
+            let ahead = count - self.highest;
+            let still_in_window = if ahead < COUNT_WINDOW { self.used << ahead } else { 0 };
+            self.used = still_in_window | 1;
+            self.highest = count;
+            return Ok(());
+        }
+        let behind = self.highest - count;
+        if behind >= COUNT_WINDOW {
+            return Err(Refusal::Stale);
+        }
+        let bit = 1u128 << behind;
+        if self.used & bit != 0 {
+            return Err(Refusal::Wrong); // a replayed nonce count
+        }
+        self.used |= bit;
+        Ok(())
+    }
 }
 
 impl Nonces {
@@ -155,16 +195,18 @@ impl Guard {
     /// Lets the request through, or says why not.
     pub fn check(&self, method: &str, target: &str, authorization: Option<&str>) -> Result<(), Refusal> {
         let answer = authorization.and_then(Answer::parse).ok_or(Refusal::NoAnswer)?;
-        if answer.username != self.username
+        let same_username = bool::from(answer.username.as_bytes().ct_eq(self.username.as_bytes()));
+        if !same_username
             || answer.realm != self.realm
             || answer.uri != target
             || !answer.proves(&self.password, method)
         {
             return Err(Refusal::Wrong);
         }
-        // RFC 7616: eight hex digits, counting from 1.
-        let count = u32::from_str_radix(&answer.nc, 16).ok().filter(|&n| n > 0 && answer.nc.len() == 8);
-        let count = count.ok_or(Refusal::Wrong)?;
+        // RFC 7616: eight hex digits, counting from 1 (`from_str_radix` alone takes a sign).
+        let hex_digits = answer.nc.len() == 8 && answer.nc.bytes().all(|b| b.is_ascii_hexdigit());
+        let count = hex_digits.then(|| u32::from_str_radix(&answer.nc, 16).ok()).flatten();
+        let count = count.filter(|&n| n > 0).ok_or(Refusal::Wrong)?;
         let mut nonces = self.nonces.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         nonces.prune(self.lifetime, 0);
         let issued = nonces.by_value.get_mut(&answer.nonce).ok_or(Refusal::Stale)?;
@@ -172,10 +214,7 @@ impl Guard {
         if answer.opaque.as_deref() != answer.nonce.get(..16) {
             return Err(Refusal::Wrong);
         }
-        if !issued.counts.insert(count) {
-            return Err(Refusal::Wrong); // a replayed nonce count
-        }
-        Ok(())
+        issued.use_count(count)
     }
 
     /// `WWW-Authenticate` values for a 401, one per algorithm, all with one new nonce.
@@ -183,7 +222,7 @@ impl Guard {
         let nonce = fresh_token();
         let mut nonces = self.nonces.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         nonces.prune(self.lifetime, 1);
-        nonces.by_value.insert(nonce.clone(), Issued { counts: HashSet::new() });
+        nonces.by_value.insert(nonce.clone(), Issued::default());
         nonces.in_issue_order.push_back((Instant::now(), nonce.clone()));
         drop(nonces);
         let stale = if matches!(refusal, Refusal::Stale) { ", stale=true" } else { "" };
@@ -224,6 +263,11 @@ mod tests {
         assert!(answer.proves("Circle of Life", "GET"));
         assert!(!answer.proves("Circle of life", "GET"));
         assert!(!answer.proves("Circle of Life", "POST"));
+        // The hash compares without regard to case, and not by its prefix.
+        let shouted = RFC_7616_SHA256.replace("753927fa0e85d155", "753927FA0E85D155");
+        assert!(Answer::parse(&shouted).unwrap().proves("Circle of Life", "GET"));
+        let cut = RFC_7616_SHA256.replace("8db5856cb6c1\"", "8db5856cb6c\"");
+        assert!(!Answer::parse(&cut).unwrap().proves("Circle of Life", "GET"));
     }
 
     #[test]
@@ -238,20 +282,25 @@ mod tests {
         assert!(!guard.nonces.lock().unwrap().by_value.contains_key(&first_nonce), "the oldest went first");
     }
 
+    fn nonce_of(challenge: &str) -> String {
+        challenge.split("nonce=\"").nth(1).unwrap()[..32].to_string()
+    }
+
+    /// A correct answer to `nonce` with count `nc` (as sent), for `GET /x` as `u`/`p` in `r`.
+    fn answer(nonce: &str, nc: &str) -> String {
+        let ha1 = hex(&Sha256::digest(b"u:r:p"));
+        let ha2 = hex(&Sha256::digest(b"GET:/x"));
+        let response = hex(&Sha256::digest(format!("{ha1}:{nonce}:{nc}:c:auth:{ha2}").as_bytes()));
+        let opaque = nonce.get(..16).unwrap_or(nonce);
+        format!(
+            r#"Digest username="u", realm="r", uri="/x", algorithm=SHA-256, nonce="{nonce}", nc={nc}, cnonce="c", qop=auth, response="{response}", opaque="{opaque}""#
+        )
+    }
+
     #[test]
     fn nonces_go_stale_and_counts_cannot_be_replayed() {
         let guard = Guard::new("r", "u", "p", Duration::from_secs(3600));
-        let nonce =
-            guard.challenges(&Refusal::NoAnswer)[0].split("nonce=\"").nth(1).unwrap()[..32].to_string();
-        let answer = |nonce: &str, nc: &str| {
-            let ha1 = hex(&Sha256::digest(b"u:r:p"));
-            let ha2 = hex(&Sha256::digest(b"GET:/x"));
-            let response = hex(&Sha256::digest(format!("{ha1}:{nonce}:{nc}:c:auth:{ha2}").as_bytes()));
-            let opaque = nonce.get(..16).unwrap_or(nonce);
-            format!(
-                r#"Digest username="u", realm="r", uri="/x", algorithm=SHA-256, nonce="{nonce}", nc={nc}, cnonce="c", qop=auth, response="{response}", opaque="{opaque}""#
-            )
-        };
+        let nonce = nonce_of(&guard.challenges(&Refusal::NoAnswer)[0]);
         assert!(guard.check("GET", "/x", Some(&answer(&nonce, "00000001"))).is_ok());
         assert!(matches!(guard.check("GET", "/x", Some(&answer(&nonce, "00000001"))), Err(Refusal::Wrong)));
         assert!(guard.check("GET", "/x", Some(&answer(&nonce, "00000002"))).is_ok());
@@ -269,12 +318,52 @@ mod tests {
         assert!(guard.check("GET", "/x", Some(&other_opaque)).is_err());
 
         let expiring = Guard::new("r", "u", "p", Duration::ZERO);
-        let nonce =
-            expiring.challenges(&Refusal::NoAnswer)[0].split("nonce=\"").nth(1).unwrap()[..32].to_string();
+        let nonce = nonce_of(&expiring.challenges(&Refusal::NoAnswer)[0]);
         assert!(matches!(
             expiring.check("GET", "/x", Some(&answer(&nonce, "00000001"))),
             Err(Refusal::Stale)
         ));
         assert!(expiring.challenges(&Refusal::Stale)[0].ends_with("stale=true"));
+    }
+
+    #[test]
+    fn a_nonce_count_is_exactly_eight_hex_digits() {
+        let guard = Guard::new("r", "u", "p", Duration::from_secs(3600));
+        let nonce = nonce_of(&guard.challenges(&Refusal::NoAnswer)[0]);
+        // Each correctly hashed, so only the count's form can refuse it.
+        for nc in ["+0000002", "0000000g", "0000002", "000000002", " 0000002", "-0000002"] {
+            assert!(
+                matches!(guard.check("GET", "/x", Some(&answer(&nonce, nc))), Err(Refusal::Wrong)),
+                "{nc}"
+            );
+        }
+        assert!(guard.check("GET", "/x", Some(&answer(&nonce, "0000000A"))).is_ok());
+    }
+
+    #[test]
+    fn counts_are_remembered_in_a_bounded_window() {
+        let guard = Guard::new("r", "u", "p", Duration::from_secs(3600));
+        let nonce = nonce_of(&guard.challenges(&Refusal::NoAnswer)[0]);
+        let check = |count: u32| guard.check("GET", "/x", Some(&answer(&nonce, &format!("{count:08x}"))));
+        assert!(check(200).is_ok());
+        // Out of order, within the window: each once.
+        let oldest_remembered = 200 - (COUNT_WINDOW - 1);
+        assert!(check(oldest_remembered).is_ok());
+        assert!(check(150).is_ok());
+        for replayed in [200, oldest_remembered, 150] {
+            assert!(matches!(check(replayed), Err(Refusal::Wrong)), "{replayed}");
+        }
+        // Past the window it cannot be told whether a count was used: a fresh nonce, then.
+        for too_old in [oldest_remembered - 1, 1] {
+            assert!(matches!(check(too_old), Err(Refusal::Stale)), "{too_old}");
+        }
+        // A jump forward keeps what is still in the window, and forgets the rest.
+        assert!(check(300).is_ok());
+        assert!(matches!(check(200), Err(Refusal::Wrong)));
+        assert!(check(201).is_ok());
+        assert!(matches!(check(150), Err(Refusal::Stale)));
+        assert!(check(u32::MAX).is_ok());
+        assert!(matches!(check(300), Err(Refusal::Stale)));
+        assert!(matches!(check(u32::MAX), Err(Refusal::Wrong)));
     }
 }

@@ -26,7 +26,7 @@ mod world;
 
 pub use clock::{Clock, MANUAL_START};
 pub use rust_decimal::Decimal;
-pub use server::{BODY_LIMIT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, Log};
+pub use server::{BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, Log};
 pub use world::{
     AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESS_BYTES, MAX_ADDRESSES, MAX_BASKETS,
     MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDER_ID_CHARS, MAX_ORDERS, MAX_PROFILE_BYTES,
@@ -51,6 +51,12 @@ pub const PASSWORD: &str = "sandbox";
 /// The realm of the sandbox's Digest challenges.
 pub const REALM: &str = "minted-connect-sandbox";
 
+/// How many connections the sandbox serves at once. Past it a new connection waits,
+/// unaccepted, in the listen backlog until one ends (or the client gives up): a queue
+/// that costs the sandbox nothing, where accepting and closing it would look to the
+/// client like a broken server.
+pub const MAX_CONNECTIONS: usize = 256;
+
 /// Why the sandbox did not start.
 #[derive(Debug)]
 pub enum StartError {
@@ -60,6 +66,8 @@ pub enum StartError {
     Recordings(String),
     /// The address cannot be listened on.
     Bind(std::io::Error),
+    /// The price tokens' lifetime is over [`MAX_TOKEN_TTL`].
+    TokenTtl(Duration),
 }
 
 impl std::fmt::Display for StartError {
@@ -68,6 +76,12 @@ impl std::fmt::Display for StartError {
             StartError::Spec(reason) => write!(f, "the spec cannot be used: {reason}"),
             StartError::Recordings(reason) => write!(f, "a recording cannot be read: {reason}"),
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::TokenTtl(ttl) => write!(
+                f,
+                "a price token cannot live {} s: the sandbox's maximum is {} s (ten years)",
+                ttl.as_secs(),
+                MAX_TOKEN_TTL.as_secs()
+            ),
         }
     }
 }
@@ -93,6 +107,11 @@ pub struct Sandbox {
 
 /// How long a price token lives unless told otherwise: the docs' "about 240" seconds.
 pub const TOKEN_TTL: Duration = Duration::from_secs(240);
+
+/// The longest a price token may live: ten 365-day years. A token's expiry is a date
+/// the API prints; a lifetime past what the clock and the calendar hold (`u64::MAX`
+/// seconds) would fail on every price fix, so [`Sandbox::start`] refuses it.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
 
 impl Default for Sandbox {
     /// The embedded spec and recordings, the default credentials, nonces that
@@ -153,7 +172,8 @@ impl Sandbox {
         self
     }
 
-    /// How long a price token stays valid.
+    /// How long a price token stays valid; at most [`MAX_TOKEN_TTL`], or
+    /// [`Sandbox::start`] refuses to start.
     pub fn token_ttl(mut self, ttl: Duration) -> Sandbox {
         self.token_ttl = ttl;
         self
@@ -187,6 +207,9 @@ impl Sandbox {
     /// Reads the spec and recordings, then serves on `addr` (port 0 picks a free
     /// port) from a task of the current tokio runtime until the handle is dropped.
     pub async fn start(self, addr: SocketAddr) -> Result<Running, StartError> {
+        if self.token_ttl > MAX_TOKEN_TTL {
+            return Err(StartError::TokenTtl(self.token_ttl));
+        }
         let spec = match &self.spec {
             Some(file) => Spec::read(file),
             None => Spec::embedded(),
@@ -315,11 +338,12 @@ impl Drop for Running {
 }
 
 async fn serve(listener: TcpListener, state: Arc<server::State>) {
-    // Owned here, so that stopping the server also ends its connections.
+    // Owned here, so that stopping the server also ends its connections; and counted
+    // here, so that at MAX_CONNECTIONS the server only waits for one to end.
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            accepted = listener.accept(), if connections.len() < MAX_CONNECTIONS => {
                 let Ok((stream, _)) = accepted else { continue };
                 connections.spawn(server::connection(stream, Arc::clone(&state)));
             }

@@ -1,5 +1,5 @@
-//! One request through the sandbox: authenticate, route, check against the spec,
-//! answer, log.
+//! One request through the sandbox: route and authenticate it on its head, then read
+//! its body, check it against the spec, answer, log.
 
 use super::answers::{Answers, Source};
 use super::clock::Clock;
@@ -7,13 +7,17 @@ use super::digest::Guard;
 use super::world::{Refusal, Shared};
 use crate::check::Checker;
 use crate::contract::Contract;
+use crate::contract::Operation;
 use crate::document::is_json;
 use crate::exchange::{Body, Exchange, Request, split_target};
 use crate::finding::{Finding, Severity};
 use crate::pointer;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::HeaderMap;
+use hyper::body::Incoming;
+use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::http::request::Parts;
 use hyper::service::service_fn;
 use hyper::{Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -56,6 +60,10 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// requests, before the sandbox closes it.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a request's body may take to arrive, from the end of its headers; past it
+/// the request gets a 408 and the connection is closed.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub async fn connection(stream: TcpStream, state: Arc<State>) {
     let service = service_fn(move |request| {
         let state = Arc::clone(&state);
@@ -78,94 +86,44 @@ struct Reply {
     allow: Option<String>,
     source: Option<String>,
     note: String,
+    /// Whether the connection is closed after it.
+    closes: bool,
 }
 
 impl State {
-    async fn exchange(
-        self: Arc<Self>,
-        request: hyper::Request<hyper::body::Incoming>,
-    ) -> Response<Full<Bytes>> {
+    async fn exchange(self: Arc<Self>, request: hyper::Request<Incoming>) -> Response<Full<Bytes>> {
         let started = Instant::now();
         let (head, body) = request.into_parts();
-        let declared_length = head
-            .headers
-            .get(hyper::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-        // Refused before it is read when it says it is too large; cut off when it grows so.
-        let body = match declared_length {
-            Some(length) if length > BODY_LIMIT as u64 => None,
-            _ => http_body_util::Limited::new(body, BODY_LIMIT).collect().await.map(|c| c.to_bytes()).ok(),
-        };
-        let Some(body) = body else {
-            let message =
-                format!("The request body is larger than the sandbox's limit of {BODY_LIMIT} bytes");
-            let reply =
-                Reply::plain(StatusCode::PAYLOAD_TOO_LARGE, envelope(413, &message), "body too large");
-            (self.log)(&format!("{} (path not read) -> 413 body too large", head.method));
-            return reply.into_response();
-        };
         let target = head.uri.path_and_query().map_or("/", |pq| pq.as_str());
         let (path, query) = split_target(target);
         let routed = self.contract.route(head.method.as_str(), &path);
         let authorization = head.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
 
-        // No operation here: the same answer with or without credentials, since the
-        // spec that says so is public.
+        // Everything up to the body is decided on the head, so that a request refused
+        // (no operation, no credentials) is answered without its body being waited for
+        // or read; hyper then closes the connection unless the body was already in.
         let reply = match &routed {
-            None => match self.contract.methods_at(&path).join(", ") {
-                allowed if allowed.is_empty() => {
-                    Reply::plain(StatusCode::NOT_FOUND, envelope(404, "No such operation"), "no operation")
-                }
-                allowed => Reply {
-                    allow: Some(allowed.clone()),
-                    ..Reply::plain(
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        envelope(405, &format!("This path takes {allowed}")),
-                        "method not allowed",
-                    )
-                },
-            },
+            // The same answer with or without credentials, since the spec that says so is public.
+            None => self.no_operation(&path),
             Some((operation, path_values)) => {
                 match self.guard.check(head.method.as_str(), target, authorization) {
                     Err(refusal) => Reply {
-                        status: StatusCode::UNAUTHORIZED,
-                        body: envelope(401, "Unauthorized"),
                         challenges: self.guard.challenges(&refusal),
-                        allow: None,
-                        source: None,
-                        note: refusal.name().into(),
+                        ..Reply::plain(
+                            StatusCode::UNAUTHORIZED,
+                            envelope(401, "Unauthorized"),
+                            refusal.name(),
+                        )
                     },
-                    Ok(()) => {
-                        let headers = head
-                            .headers
-                            .iter()
-                            .map(|(name, value)| {
-                                (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into())
-                            })
-                            .collect();
-                        let long = body.len() > INLINE_CHECK_LIMIT;
-                        let body = read_body(&body, head.headers.get(CONTENT_TYPE));
-                        let request = Request { method: head.method.to_string(), path, query, headers, body };
-                        if long {
-                            let state = Arc::clone(&self);
-                            let (id, values) = (operation.id.clone(), path_values.clone());
-                            let answered =
-                                tokio::task::spawn_blocking(move || state.answer(&id, &values, request));
-                            match answered.await {
-                                Ok(reply) => Reply {
-                                    note: format!("{} (checked off the async workers)", reply.note),
-                                    ..reply
-                                },
-                                Err(_) => Reply::plain(
-                                    StatusCode::SERVICE_UNAVAILABLE,
-                                    envelope(503, "The sandbox could not check this request"),
-                                    "check not finished",
-                                ),
-                            }
-                        } else {
-                            self.answer(&operation.id, path_values, request)
+                    Ok(()) => match receive(&head.headers, body).await {
+                        // Not an answer of the operation's: neither transformed nor checked.
+                        Err(refused) => return self.sent(&head.method, Some(operation), refused, started),
+                        Ok(body) => {
+                            let long = body.len() > INLINE_CHECK_LIMIT;
+                            let request = request_of(&head, path, query, &body);
+                            self.answer_where_fits(operation, path_values, request, long).await
                         }
-                    }
+                    },
                 }
             }
         };
@@ -177,14 +135,64 @@ impl State {
         if let (Some(findings), Some((operation, _))) = (&self.answer_findings, &routed) {
             self.check_answer(&operation.id, &reply, findings);
         }
+        self.sent(&head.method, routed.as_ref().map(|(operation, _)| *operation), reply, started)
+    }
+
+    /// The operation's answer, checked on the blocking pool when the body is `long`.
+    async fn answer_where_fits(
+        self: &Arc<Self>,
+        operation: &Operation,
+        path_values: &[(String, String)],
+        request: Request,
+        long: bool,
+    ) -> Reply {
+        if !long {
+            return self.answer(&operation.id, path_values, request);
+        }
+        let state = Arc::clone(self);
+        let (id, values) = (operation.id.clone(), path_values.to_vec());
+        match tokio::task::spawn_blocking(move || state.answer(&id, &values, request)).await {
+            Ok(reply) => Reply { note: format!("{} (checked off the async workers)", reply.note), ..reply },
+            Err(_) => Reply::plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                envelope(503, "The sandbox could not check this request"),
+                "check not finished",
+            ),
+        }
+    }
+
+    /// A 404, or a 405 naming the methods the path has.
+    fn no_operation(&self, path: &str) -> Reply {
+        match self.contract.methods_at(path).join(", ") {
+            allowed if allowed.is_empty() => {
+                Reply::plain(StatusCode::NOT_FOUND, envelope(404, "No such operation"), "no operation")
+            }
+            allowed => Reply {
+                allow: Some(allowed.clone()),
+                ..Reply::plain(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    envelope(405, &format!("This path takes {allowed}")),
+                    "method not allowed",
+                )
+            },
+        }
+    }
+
+    /// Logs the exchange and makes the reply a response.
+    fn sent(
+        &self,
+        method: &hyper::Method,
+        operation: Option<&Operation>,
+        reply: Reply,
+        started: Instant,
+    ) -> Response<Full<Bytes>> {
         // The path template, not the path: paths carry customers' ids.
-        let (operation, template) = match &routed {
-            Some((op, _)) => (op.id.as_str(), op.path.as_str()),
+        let (id, template) = match operation {
+            Some(op) => (op.id.as_str(), op.path.as_str()),
             None => ("-", "(unknown path)"),
         };
         (self.log)(&format!(
-            "{} {template} {operation} -> {} {} ({:.1} ms)",
-            head.method,
+            "{method} {template} {id} -> {} {} ({:.1} ms)",
             reply.status.as_u16(),
             reply.note,
             started.elapsed().as_secs_f64() * 1000.0
@@ -240,15 +248,15 @@ impl State {
                 "nothing to answer with",
             ),
             Some(answer) => Reply {
-                status: StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
-                body: answer.body.clone(),
-                challenges: Vec::new(),
-                allow: None,
                 source: Some(answer.source.to_string()),
-                note: match answer.source {
-                    Source::Recording(file) => format!("from {file}"),
-                    Source::Schema => "shaped from the schema".into(),
-                },
+                ..Reply::plain(
+                    StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
+                    answer.body.clone(),
+                    &match answer.source {
+                        Source::Recording(file) => format!("from {file}"),
+                        Source::Schema => "shaped from the schema".into(),
+                    },
+                )
             },
         }
     }
@@ -281,7 +289,15 @@ impl State {
 
 impl Reply {
     fn plain(status: StatusCode, body: Value, note: &str) -> Reply {
-        Reply { status, body, challenges: Vec::new(), allow: None, source: None, note: note.into() }
+        Reply {
+            status,
+            body,
+            challenges: Vec::new(),
+            allow: None,
+            source: None,
+            note: note.into(),
+            closes: false,
+        }
     }
 
     fn into_response(self) -> Response<Full<Bytes>> {
@@ -300,8 +316,47 @@ impl Reply {
         if let Some(value) = self.source.and_then(|source| HeaderValue::try_from(source).ok()) {
             headers.insert("x-sandbox-source", value);
         }
+        if self.closes {
+            headers.insert(CONNECTION, HeaderValue::from_static("close"));
+        }
         response
     }
+}
+
+/// Reads a request's body: at most [`BODY_LIMIT`] bytes (413), within
+/// [`BODY_READ_TIMEOUT`] (408, and the connection closed).
+async fn receive(headers: &HeaderMap, body: Incoming) -> Result<Bytes, Reply> {
+    let too_large = || {
+        let message = format!("The request body is larger than the sandbox's limit of {BODY_LIMIT} bytes");
+        Reply::plain(StatusCode::PAYLOAD_TOO_LARGE, envelope(413, &message), "body too large")
+    };
+    let declared_length = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    // Refused before it is read when it says it is too large; cut off when it grows so.
+    if declared_length.is_some_and(|length| length > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    let reading = http_body_util::Limited::new(body, BODY_LIMIT).collect();
+    match tokio::time::timeout(BODY_READ_TIMEOUT, reading).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(_)) => Err(too_large()),
+        Err(_) => {
+            let seconds = BODY_READ_TIMEOUT.as_secs();
+            let message = format!("The request body did not arrive within the sandbox's {seconds} s");
+            let reply = Reply::plain(StatusCode::REQUEST_TIMEOUT, envelope(408, &message), "body too slow");
+            Err(Reply { closes: true, ..reply })
+        }
+    }
+}
+
+/// The request as the engine checks it.
+fn request_of(head: &Parts, path: String, query: Vec<(String, String)>, body: &[u8]) -> Request {
+    let headers = head
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into()))
+        .collect();
+    let body = read_body(body, head.headers.get(CONTENT_TYPE));
+    Request { method: head.method.to_string(), path, query, headers, body }
 }
 
 fn read_body(bytes: &[u8], content_type: Option<&HeaderValue>) -> Body {
