@@ -293,7 +293,17 @@ fn operation_table(document: &Value, marked: &Value) -> String {
                  status = tracing::field::Empty, latency_ms = tracing::field::Empty) }},\n",
         );
     }
-    format!("pub(crate) static OPERATIONS: &[Operation] = &[\n{rows}];\n")
+    let marked_names: Vec<String> = document::sensitive_fields(marked)
+        .into_values()
+        .flatten()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    format!(
+        "pub(crate) static OPERATIONS: &[Operation] = &[\n{rows}];\n\n\
+         /// Every field name the spec marks `x-sensitive` somewhere: personal in any body.\n\
+         pub(crate) static MARKED_NAMES: &[&str] = &{marked_names:?};\n"
+    )
 }
 
 /// The component a request body or response refers to; the table needs a named type.
@@ -324,8 +334,10 @@ fn strip_our_extensions(value: &mut Value) {
 }
 
 /// Each generated type with a field marked `x-sensitive` (and its builder) gets a
-/// `Debug` that shows that field as `<masked>` and the rest as derived. A mark that
-/// names no generated field stops the build: nothing may leak by a silent miss.
+/// `Debug` that shows that field as `<masked>` and the rest as derived; a field of
+/// open JSON (`serde_json::Value`, a map of them), which no mark reaches, is shown
+/// through `crate::redact::Masked`, which masks by name. A mark that names no
+/// generated field stops the build: nothing may leak by a silent miss.
 fn mask_sensitive_fields(file: &mut syn::File, marked: &BTreeMap<String, BTreeSet<String>>) {
     let types = module(&mut file.items, "types");
     let mut masked = mask_in(types, marked);
@@ -350,13 +362,18 @@ fn module<'a>(items: &'a mut [syn::Item], name: &str) -> &'a mut Vec<syn::Item> 
         .unwrap_or_else(|| fail(None, &format!("the generated code has no `{name}` module")))
 }
 
-/// Masks the marked fields of the structs among `items`; how many fields it masked.
+/// Masks the marked fields of the structs among `items`, and shows their open JSON
+/// fields masked by name; how many marked fields it masked.
 fn mask_in(items: &mut Vec<syn::Item>, marked: &BTreeMap<String, BTreeSet<String>>) -> usize {
     let mut impls = Vec::new();
     let mut masked = 0;
+    let unmarked = BTreeSet::new();
     for item in items.iter_mut() {
         let syn::Item::Struct(strukt) = item else { continue };
-        let Some(fields) = marked.get(&strukt.ident.to_string()) else { continue };
+        let fields = marked.get(&strukt.ident.to_string()).unwrap_or(&unmarked);
+        if fields.is_empty() && !strukt.fields.iter().any(|field| is_open_json(&field.ty)) {
+            continue;
+        }
         for attr in &mut strukt.attrs {
             if attr.path().is_ident("derive")
                 && let syn::Meta::List(list) = &mut attr.meta
@@ -371,27 +388,47 @@ fn mask_in(items: &mut Vec<syn::Item>, marked: &BTreeMap<String, BTreeSet<String
             }
         }
         let name = &strukt.ident;
-        let shown = strukt.fields.iter().filter_map(|field| field.ident.as_ref()).map(|ident| {
-            let label = ident.to_string().trim_start_matches("r#").to_string();
-            if fields.contains(&label) {
-                masked += 1;
-                quote::quote!(.field(#label, &format_args!("<masked>")))
-            } else {
-                quote::quote!(.field(#label, &self.#ident))
-            }
-        });
-        let shown: Vec<_> = shown.collect();
         let label = name.to_string();
+        let debug = if let syn::Fields::Unnamed(unnamed) = &strukt.fields {
+            // A newtype over open JSON (`OpenBody`).
+            let shown = (0..unnamed.unnamed.len())
+                .map(syn::Index::from)
+                .map(|index| quote::quote!(.field(&crate::redact::Masked(&self.#index))));
+            quote::quote!(f.debug_tuple(#label) #(#shown)* .finish())
+        } else {
+            let shown = strukt.fields.iter().filter_map(|field| Some((field.ident.as_ref()?, &field.ty)));
+            let shown: Vec<_> = shown
+                .map(|(ident, ty)| {
+                    let field = ident.to_string().trim_start_matches("r#").to_string();
+                    if fields.contains(&field) {
+                        masked += 1;
+                        quote::quote!(.field(#field, &format_args!("<masked>")))
+                    } else if is_open_json(ty) {
+                        quote::quote!(.field(#field, &crate::redact::Masked(&self.#ident)))
+                    } else {
+                        quote::quote!(.field(#field, &self.#ident))
+                    }
+                })
+                .collect();
+            quote::quote!(f.debug_struct(#label) #(#shown)* .finish())
+        };
         impls.push(syn::parse_quote! {
             impl ::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#label) #(#shown)* .finish()
+                    #debug
                 }
             }
         });
     }
     items.extend(impls);
     masked
+}
+
+/// Whether a field's type holds JSON of any shape (`serde_json::Value`, a map or list
+/// of them, optional or as a builder's `Result`), which no schema mark reaches.
+fn is_open_json(ty: &syn::Type) -> bool {
+    let tokens = quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "");
+    tokens.contains("serde_json::Value")
 }
 
 /// The schema that `build.rs` maps to `rust_decimal::Decimal`.

@@ -80,6 +80,7 @@ pub mod envelope;
 mod error;
 mod operations;
 mod record;
+mod redact;
 mod retry;
 mod transport;
 

@@ -120,9 +120,14 @@ fn misfit<T: DeserializeOwned>(body: &[u8]) -> Misfit {
     }
 }
 
-/// serde quotes the offending value ("invalid type: string \"Ada\", expected i64");
-/// keep the kind and the expectation, drop the value.
+/// serde quotes the offending value ("invalid type: string \"Ada\", expected i64",
+/// "unknown variant `Ada`, expected one of ..."); keep the kind and the expectation,
+/// drop the value.
 fn withhold_values(reason: &str) -> String {
+    if let Some(rest) = reason.strip_prefix("unknown variant ") {
+        let expected = rest.rfind(", expected ").map_or("", |at| &rest[at..]);
+        return format!("unknown variant{expected}");
+    }
     for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
         if let Some(rest) = reason.strip_prefix(prefix)
             && let Some(expected) = rest.rfind(", expected ").map(|at| &rest[at..])

@@ -3,14 +3,23 @@
 //! redacted before anything touches the disk.
 //!
 //! - Headers are kept only from a short list; `Authorization` is never among them.
-//! - Every field the spec marks `x-sensitive` is replaced by a placeholder that passes
-//!   its schema (the pointers and placeholders come from `build.rs`, per operation).
+//! - In every body, request or response, whatever its status or schema, a value
+//!   under a personal name ([`crate::redact`]: any name the spec marks `x-sensitive`,
+//!   and names, e-mail, phone, identity and tax numbers, birth dates, address lines,
+//!   card fields, IP) becomes `REDACTED` (a number, 0).
+//! - Then every field the spec marks for the operation is given a placeholder that
+//!   passes its schema (the pointers and placeholders come from `build.rs`), so a
+//!   recording of conforming traffic still verifies.
 //! - A customer's id, wherever it appears (path, query, body), is replaced by
 //!   `customer-N`, the same N for the same id within one recorder.
+//! - Last, each personal value the request sent is taken out of everything written,
+//!   wherever it appears: a server that echoes a name in a message, or a phone in a
+//!   field of another name.
 //!
 //! A write that fails is logged once and never fails the call.
 
 use crate::operations::{Operation, Redactions};
+use crate::redact::{self, Placeholder};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -89,13 +98,20 @@ impl Recorder {
     /// Writes one exchange, redacted; a failure is logged the first time only.
     pub(crate) fn write(&self, operation: &Operation, mut sent: Sent, status: u16, body: &[u8]) {
         let mut response: Option<Value> = serde_json::from_slice(body).ok();
+        let mut personal = Vec::new();
         if let Some(body) = sent.body.as_mut() {
+            redact::personal_values(body, &mut personal);
+            redact::mask(body, Placeholder::Recording);
             redact(body, operation.redact_request);
         }
-        if let Some(body) = response.as_mut().filter(|_| status == 200) {
-            redact(body, operation.redact_response);
+        if let Some(body) = response.as_mut() {
+            redact::mask(body, Placeholder::Recording);
+            if status == 200 {
+                redact(body, operation.redact_response);
+            }
         }
         self.replace_customer_ids(operation, &mut sent, response.as_mut());
+        scrub_sent(&personal, &mut sent, response.as_mut());
 
         let headers: Map<String, Value> =
             sent.headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
@@ -186,6 +202,31 @@ impl Recorder {
         if let Some(body) = response {
             each_string(body, &mut |text| replace(text));
         }
+    }
+}
+
+/// Takes the personal values the request sent out of everything written.
+fn scrub_sent(personal: &[String], sent: &mut Sent, response: Option<&mut Value>) {
+    if personal.is_empty() {
+        return;
+    }
+    let segments: Vec<String> = sent
+        .path
+        .split('/')
+        .map(|segment| {
+            let mut decoded = percent_decoded(segment);
+            if redact::scrub_text(&mut decoded, personal) { decoded } else { segment.to_string() }
+        })
+        .collect();
+    sent.path = segments.join("/");
+    for (_, value) in sent.query.iter_mut().chain(sent.headers.iter_mut()) {
+        redact::scrub_text(value, personal);
+    }
+    if let Some(body) = sent.body.as_mut() {
+        redact::scrub(body, personal);
+    }
+    if let Some(body) = response {
+        redact::scrub(body, personal);
     }
 }
 

@@ -119,6 +119,98 @@ async fn a_recorded_session_holds_no_secret_and_verifies_strictly() {
     assert!(outcome.findings.is_empty(), "{:#?}", outcome.findings);
 }
 
+/// An update answered with an open envelope (no schema marks its `data`), and
+/// personal data the server echoes where no schema expects it (a 422's message and
+/// errors, undocumented fields of an open list): none of it is written, whatever the
+/// schema or status. What conforms still verifies strictly.
+#[tokio::test]
+async fn personal_data_is_not_written_whatever_the_schema_or_status() {
+    let dir = fresh_dir("open");
+    let (_running, client) = recording_client(&dir).await;
+    let [first, last, email, phone, identity, birthdate] = SECRETS;
+    client
+        .create_customer()
+        .body(types::CreateCustomerRequest::builder().external_id(CUSTOMER))
+        .send()
+        .await
+        .into_data()
+        .unwrap();
+    let update = serde_json::json!({
+        "firstname": first, "lastname": last, "email": email, "phone": phone,
+        "identity_number": identity, "birthdate": birthdate,
+    });
+    let update: types::UpdateCustomerRequest = serde_json::from_value(update).unwrap();
+    let updated = client.update_customer().external_customer_id(CUSTOMER).body(update).send().await;
+    let updated = updated.into_data().unwrap();
+    assert_eq!(updated["firstname"], first, "the open answer carried the names");
+
+    // A server that echoes what it was sent: into a 422, and into an open list.
+    let echo = Box::new(move |seen: &support::Seen| {
+        if seen.target.starts_with("/partner/ecom/orders") {
+            let body = serde_json::json!({"success": true, "code": 0, "message": "", "data": [
+                {"increment_id": "000000001", "customer_email": email, "billing": {"fullname": format!("{first} {last}"), "city": "London"}},
+            ]});
+            return support::Reply::Json(200, body.to_string());
+        }
+        let body = serde_json::json!({
+            "success": false, "code": 422, "data": null,
+            "message": format!("The identity number {identity} of {first} is already registered"),
+            "errors": {"identity_number": [format!("{identity} is taken")], "phone": [phone]},
+        });
+        support::Reply::Json(422, body.to_string())
+    });
+    let server = support::Server::open(echo).await;
+    let echoed = fresh_dir("echoed");
+    let echoing = Client::builder().base_url(&server.url).record(&echoed).build().unwrap();
+    let update = serde_json::json!({
+        "firstname": first, "lastname": last, "phone": phone, "identity_number": identity,
+    });
+    let update: types::UpdateCustomerRequest = serde_json::from_value(update).unwrap();
+    let refused = echoing.update_customer().external_customer_id(CUSTOMER).body(update).send().await;
+    assert_eq!(minted_connect::Error::from(refused.unwrap_err()).status(), Some(422));
+    echoing.list_ecom_orders().send().await.into_data().unwrap();
+
+    let files = [files(&dir), files(&echoed)].concat();
+    assert_eq!(files.len(), 4, "{files:?}");
+    for (name, text) in &files {
+        for secret in SECRETS.iter().chain(&["Augusta Byron-King"]) {
+            assert!(!text.contains(secret), "{name} holds {secret:?}:\n{text}");
+        }
+    }
+    let refusal: serde_json::Value = serde_json::from_str(&files[2].1).unwrap();
+    assert_eq!(refusal["response"]["status"], 422);
+    assert_eq!(
+        refusal["response"]["body"]["message"],
+        "The identity number REDACTED of REDACTED is already registered",
+        "the message is kept, the values taken out"
+    );
+    // The sandbox's answers conform; a recording of them still verifies strictly.
+    let contract = Contract::compile(&Spec::embedded().unwrap()).unwrap();
+    let loaded = Loaded::from_paths(
+        &[dir.join("00001-create_customer.json"), dir.join("00002-update_customer.json")],
+        &contract.scope(&[]),
+    );
+    let outcome = minted_spec::verify::check_all(&contract, loaded, true);
+    assert!(outcome.findings.is_empty(), "{:#?}", outcome.findings);
+}
+
+/// The open types print their JSON with every personal value masked.
+#[test]
+fn open_types_do_not_debug_personal_data() {
+    let data =
+        serde_json::json!({"customer": {"firstname": "Augusta", "identity_number": 98765432109u64}, "id": 7});
+    let envelope = types::OpenEnvelope { code: 0, data: data.clone(), message: String::new(), success: true };
+    let body = types::OpenBody(data.as_object().unwrap().clone());
+    for shown in [
+        format!("{envelope:?}"),
+        format!("{body:?}"),
+        format!("{:?}", types::OpenEnvelope::builder().data(data.clone())),
+    ] {
+        assert!(!shown.contains("Augusta") && !shown.contains("98765432109"), "{shown}");
+        assert!(shown.contains("<masked>") && shown.contains("\"id\":7"), "{shown}");
+    }
+}
+
 /// A folder that cannot be written fails no call.
 #[tokio::test]
 async fn a_recording_that_cannot_be_written_fails_no_call() {
