@@ -1,9 +1,9 @@
 //! Every recorded exchange of the contract crate against the generated client: each
 //! names a real operation, and each body it holds survives a parse into that
 //! operation's type and back, unchanged. A unit test, because the round trips are
-//! test plumbing of the operation table, not public API.
+//! test plumbing of the operation table, not public API. And decode errors withhold values.
 
-use super::{OPERATIONS, Operation, find};
+use super::{OPERATIONS, Operation, find, withhold_values};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -179,4 +179,17 @@ fn path_templates_match_only_whole_segments() {
     assert!(matches_template("/partner/order/{id}", "/partner/order/HYAQA01373"));
     assert!(!matches_template("/partner/order/{id}", "/partner/order/"));
     assert!(!matches_template("/partner/order/{id}", "/partner/order/A/invoice"));
+}
+
+/// serde's messages quote the value they could not take; the client's never do.
+#[test]
+fn a_decode_error_never_quotes_the_value() {
+    assert_eq!(
+        withhold_values("unknown variant `Augusta`, expected one of `M`, `F`"),
+        "unknown variant, expected one of `M`, `F`"
+    );
+    assert_eq!(
+        withhold_values("invalid type: string \"Augusta\", expected i64"),
+        "invalid type: string, expected i64"
+    );
 }

@@ -324,7 +324,7 @@ impl Reply {
 }
 
 /// Reads a request's body: at most [`BODY_LIMIT`] bytes (413), within
-/// [`BODY_READ_TIMEOUT`] (408, and the connection closed).
+/// [`BODY_READ_TIMEOUT`] (408, and the connection closed), well-formed (400).
 async fn receive(headers: &HeaderMap, body: Incoming) -> Result<Bytes, Reply> {
     let too_large = || {
         let message = format!("The request body is larger than the sandbox's limit of {BODY_LIMIT} bytes");
@@ -338,7 +338,16 @@ async fn receive(headers: &HeaderMap, body: Incoming) -> Result<Bytes, Reply> {
     let reading = http_body_util::Limited::new(body, BODY_LIMIT).collect();
     match tokio::time::timeout(BODY_READ_TIMEOUT, reading).await {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(_)) => Err(too_large()),
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        // Cut short or malformed (a bad chunk): nothing to answer but that.
+        Ok(Err(_)) => {
+            let reply = Reply::plain(
+                StatusCode::BAD_REQUEST,
+                envelope(400, "The request body could not be read"),
+                "body unreadable",
+            );
+            Err(Reply { closes: true, ..reply })
+        }
         Err(_) => {
             let seconds = BODY_READ_TIMEOUT.as_secs();
             let message = format!("The request body did not arrive within the sandbox's {seconds} s");
