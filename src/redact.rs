@@ -13,78 +13,29 @@ use serde_json::Value;
 
 /// Names, compared lowercase and without `_`, `-` or spaces, that hold a person's
 /// data in any API. Bare `name` is not among them: products and wallets have one.
+#[rustfmt::skip]
 const PERSONAL: [&str; 52] = [
-    "firstname",
-    "middlename",
-    "lastname",
-    "fullname",
-    "surname",
-    "givenname",
-    "familyname",
-    "customername",
-    "holdername",
-    "cardholder",
-    "cardholdername",
-    "accountholder",
-    "email",
-    "mail",
-    "phone",
-    "mobile",
-    "gsm",
-    "telephone",
-    "tel",
-    "identitynumber",
-    "identityno",
-    "nationalid",
-    "tckn",
-    "ssn",
-    "passportnumber",
-    "taxnumber",
-    "taxno",
-    "taxid",
-    "vkn",
-    "vatnumber",
-    "birthdate",
-    "dateofbirth",
-    "dob",
-    "birthday",
-    "address",
-    "addressline1",
-    "addressline2",
-    "street",
-    "zipcode",
-    "postcode",
-    "postalcode",
-    "cardnumber",
-    "pan",
-    "cvv",
-    "cvc",
-    "cardexpiry",
-    "expirydate",
-    "cardtoken",
-    "iban",
-    "ip",
-    "ipaddress",
-    "password",
+    // names
+    "firstname", "middlename", "lastname", "fullname", "surname", "givenname", "familyname",
+    "customername", "holdername", "cardholder", "cardholdername", "accountholder",
+    // how to reach them
+    "email", "mail", "phone", "mobile", "gsm", "telephone", "tel",
+    // who they are
+    "identitynumber", "identityno", "nationalid", "tckn", "ssn", "passportnumber", "taxnumber",
+    "taxno", "taxid", "vkn", "vatnumber", "birthdate", "dateofbirth", "dob", "birthday",
+    // where they live
+    "address", "addressline1", "addressline2", "street", "zipcode", "postcode", "postalcode",
+    // how they pay, and where from
+    "cardnumber", "pan", "cvv", "cvc", "cardexpiry", "expirydate", "cardtoken", "iban",
+    "ip", "ipaddress", "password",
 ];
 
 /// Endings that make a name personal whatever comes before them: `customer_email`,
 /// `billing_phone`, `shipping_address`, `card_holder_name`.
+#[rustfmt::skip]
 const PERSONAL_ENDINGS: [&str; 14] = [
-    "firstname",
-    "lastname",
-    "fullname",
-    "holdername",
-    "email",
-    "phone",
-    "birthdate",
-    "identitynumber",
-    "taxnumber",
-    "address",
-    "street",
-    "zipcode",
-    "cardnumber",
-    "password",
+    "firstname", "lastname", "fullname", "holdername", "email", "phone", "birthdate",
+    "identitynumber", "taxnumber", "address", "street", "zipcode", "cardnumber", "password",
 ];
 
 /// Shorter sent values are only replaced where they are a whole value, not inside
@@ -206,7 +157,7 @@ pub(crate) fn scrub(value: &mut Value, sent: &[String]) {
         }
         Value::Number(number) => {
             let text = number.to_string();
-            if text.len() >= SHORTEST_INSIDE && sent.iter().any(|value| *value == text) {
+            if text.len() >= SHORTEST_INSIDE && sent.contains(&text) {
                 *value = Value::from(0);
             }
         }
