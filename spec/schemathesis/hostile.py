@@ -36,9 +36,23 @@ def rss_mb():
     return int(line.split()[1]) // 1024
 
 
+class NoAnswer:
+    """What a call that got no HTTP answer (the connection dropped) reads as."""
+    status_code, content = 0, b""
+
+    def __init__(self, error):
+        self.text = f"no answer: {error}"
+
+    def json(self):
+        return {"message": self.text, "data": {}}
+
+
 def call(method, path, body=None, version="2"):
-    return requests.request(method, BASE + path, auth=AUTH, data=None if body is None else json.dumps(body),
-                            headers={**HEADERS, "api-version": version}, timeout=60)
+    try:
+        return requests.request(method, BASE + path, auth=AUTH, data=None if body is None else json.dumps(body),
+                                headers={**HEADERS, "api-version": version}, timeout=60)
+    except requests.RequestException as error:
+        return NoAnswer(error)
 
 
 def digest_header(method, path, nc="00000001"):
@@ -77,6 +91,8 @@ r = call("POST", "/partner/order/digital/buy", {"price_token": token, "external_
 check("overflowing total is a 422 naming the rule", r.status_code == 422 and "too large" in r.json()["message"], f"{r.status_code} {r.text[:120]}")
 balances = call("GET", "/partner/balance/customer/HOSTILE-1").json()["data"]
 check("nothing moved", all(b["balance"] == 0 for b in balances), str([b["balance"] for b in balances]))
+order = call("GET", "/partner/order/OVER-1")
+check("no order was kept", order.status_code == 422, f"{order.status_code}")
 r = call("POST", "/partner/order/digital/buy", {"price_token": token, "external_id": "OVER-1", "customer": buyer, "items": [{"sku": "GAU", "amount": 1}]})
 check("the refused order's id is still free", r.status_code == 200, str(r.status_code))
 
