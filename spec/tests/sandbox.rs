@@ -29,10 +29,11 @@ fn envelope_of(reply: &str) -> Value {
     serde_json::from_str(reply.split("\r\n\r\n").nth(1).unwrap_or_default()).unwrap()
 }
 
-/// Peak resident memory of this process (tests and sandbox together), where Linux tells.
-fn peak_rss_mb() -> Option<u64> {
+/// A memory figure of this process (tests and sandbox together) from
+/// `/proc/self/status`, in MB, where Linux tells: `VmHWM` the peak, `VmRSS` now.
+fn memory_mb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|line| line.starts_with(field))?;
     Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? / 1024)
 }
 
@@ -66,7 +67,7 @@ async fn a_body_past_the_limit_gets_a_413_naming_it() {
     let reply = exchange(&running, &chunked).await;
     assert!(reply.starts_with("HTTP/1.1 413"), "{}", &reply[..reply.len().min(200)]);
 
-    if let Some(peak) = peak_rss_mb() {
+    if let Some(peak) = memory_mb("VmHWM:") {
         assert!(peak < 100, "peak RSS {peak} MB");
     }
 }
@@ -279,13 +280,6 @@ async fn a_token_lifetime_past_the_maximum_is_refused_at_start() {
     assert_eq!(data["expires_at"], "2035-12-30T00:00:00+00:00", "{data}");
 }
 
-/// Resident memory of this process now, where Linux tells.
-fn rss_mb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? / 1024)
-}
-
 /// Bytes are bounded, not only counts: 1 MB orders of 100 lines, whether the megabyte
 /// is in the order's id (refused: ids are short) or in fields the rules ignore, make
 /// answers of well under 2 MB and leave the sandbox's memory within 100 MB.
@@ -299,7 +293,7 @@ async fn megabyte_orders_of_a_hundred_lines_are_bounded_in_answer_and_memory() {
     let fix = serde_json::json!({"type": "digital", "customer_external_id": "BIG"});
     let fixed = authenticated(&running, "POST", "/partner/pricefix", fix.to_string().as_bytes()).await;
     let token = envelope_of(&fixed)["data"]["token"].as_str().unwrap().to_string();
-    let before = rss_mb();
+    let before = memory_mb("VmRSS:");
 
     let buyer = serde_json::json!({"external_id": "BIG", "firstname": "Ada", "lastname": "Lovelace",
                                    "email": "ada@example.org", "phone": "+440000000000", "identity_number": "000"});
@@ -323,7 +317,7 @@ async fn megabyte_orders_of_a_hundred_lines_are_bounded_in_answer_and_memory() {
         assert!(reply.len() < 2_000_000, "an answer of {} bytes", reply.len());
         assert_eq!(envelope_of(&reply)["data"]["orders"].as_array().map(Vec::len), Some(100));
     }
-    if let (Some(before), Some(after)) = (before, rss_mb()) {
+    if let (Some(before), Some(after)) = (before, memory_mb("VmRSS:")) {
         assert!(after.saturating_sub(before) < 100, "RSS grew from {before} to {after} MB");
     }
 }
