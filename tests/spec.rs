@@ -26,3 +26,49 @@ fn the_build_script_reruns_only_for_the_yaml() {
     watched.sort_unstable();
     assert_eq!(watched, ["build.rs", "spec/minted-connect.yaml"], "{told}");
 }
+
+/// The names a change report gives the generated items are the generator's: every
+/// type, field, variant, method and builder it would name for this spec is in the
+/// generated code, where it says.
+#[test]
+fn a_change_report_names_items_as_they_are_generated() {
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+    let spec = minted_spec::document::parse(minted_spec::YAML).unwrap();
+    let items = minted_spec::changes::generated_items(&spec);
+    assert!(items.len() > 500, "{} items", items.len());
+    let missing: Vec<&String> = items.iter().filter(|item| !is_generated(generated, item)).collect();
+    assert!(missing.is_empty(), "{} of {} not generated as named: {missing:#?}", missing.len(), items.len());
+}
+
+/// Whether `generated` has `item` (`types::X`, `types::X::member`, `ClientTagExt::method`,
+/// `builder::Op`, `builder::Op::parameter`).
+fn is_generated(generated: &str, item: &str) -> bool {
+    let parts: Vec<&str> = item.split("::").collect();
+    // The body of the item that opens with one of `openings`, up to its closing brace.
+    let body = |openings: &[String]| {
+        openings.iter().find_map(|opening| {
+            let start = generated.find(opening.as_str())?;
+            let rest = &generated[start..];
+            let end = rest.find("\n    }").or_else(|| rest.find("\n}"))?;
+            Some(&rest[..end])
+        })
+    };
+    let kinds = |name: &str| {
+        vec![format!("pub struct {name} {{"), format!("pub struct {name}("), format!("pub enum {name} {{")]
+    };
+    match parts.as_slice() {
+        ["types", name] => body(&kinds(name)).is_some(),
+        // An operation's builder borrows the client; a type's builder of the same name does not.
+        ["builder", name] => body(&[format!("pub struct {name}<'a> {{")]).is_some(),
+        ["types", name, member] => body(&kinds(name)).is_some_and(|body| {
+            body.contains(&format!("pub {member}:"))
+                || body.contains(&format!("\n        {member},"))
+                || body.contains(&format!("\n        {member}("))
+        }),
+        ["builder", name, member] => body(&[format!("pub struct {name}<'a> {{")])
+            .is_some_and(|body| body.contains(&format!("{member}:"))),
+        [client_trait, method] => body(&[format!("pub trait {client_trait} {{")])
+            .is_some_and(|body| body.contains(&format!("fn {method}("))),
+        _ => false,
+    }
+}

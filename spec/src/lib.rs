@@ -8,6 +8,8 @@
 //!   into the model of [`exchange`], [`check`] checks one exchange, [`verify`] a whole set,
 //!   and [`suggest`] proposes the spec edits that would make drifted exchanges pass.
 //! - Feature `sandbox`: [`sandbox`], a local server of the API.
+//! - Feature `changes`: [`changes`], what an edit of the spec does to the wire and to
+//!   the generated Rust, each change located by [`located`].
 //!
 //! Nothing here depends on the client crate, so `cargo xtask verify` works on a spec
 //! the client cannot be generated from.
@@ -19,6 +21,8 @@ pub mod document;
 mod embedded;
 pub mod pointer;
 
+#[cfg(feature = "changes")]
+pub mod changes;
 #[cfg(feature = "verify")]
 pub mod check;
 #[cfg(feature = "verify")]
@@ -31,6 +35,8 @@ pub mod finding;
 mod har;
 #[cfg(feature = "verify")]
 pub mod load;
+#[cfg(feature = "changes")]
+pub mod located;
 #[cfg(feature = "verify")]
 mod recording;
 #[cfg(feature = "sandbox")]

@@ -2,6 +2,7 @@
 //! that its own tests call them directly. Nothing depends on it.
 
 pub mod bundle;
+pub mod changes;
 pub mod inventory;
 pub mod report;
 pub mod verify;

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
-use xtask::verify;
+use xtask::{changes, verify};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +48,25 @@ enum Command {
         suggest: bool,
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
+    },
+    /// What an edit of the spec does: each change with its effect on the wire
+    /// (breaking or compatible) and on code built against the generated crate (compile,
+    /// runtime or none), the generated items it touches, and the release it calls for.
+    ///
+    /// Reads only the two specs: no client is generated. Examples are not changes.
+    /// Exit status: 0, or 1 when --fail-on is met; 2 when a spec cannot be read.
+    Changes {
+        /// The spec before the edit: a file, or git:REF for spec/minted-connect.yaml as
+        /// committed at REF (git:HEAD, git:v0.1.0, git:origin/main).
+        old: String,
+        /// The spec after it [default: spec/minted-connect.yaml]
+        new: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ChangesFormat::Text)]
+        format: ChangesFormat,
+        /// Exit with status 1 when the edit breaks the wire (`breaking`), breaks the
+        /// wire or the build (`compile`), or is more than words (`minor`).
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
     },
     /// Write the spec with every named example inline (from its recording), as one
     /// self-contained file for tools that do not follow `externalValue` (Prism, Redoc,
@@ -101,6 +120,24 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ChangesFormat {
+    Text,
+    /// A CHANGELOG section.
+    Markdown,
+    /// `bump`, `wire`, `rust` and `changes`.
+    Json,
+    /// GitHub workflow annotations, then a summary line.
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Compile,
+    Minor,
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Verify { spec, strict, format, hosts, suggest, paths } => {
@@ -131,6 +168,37 @@ fn main() -> ExitCode {
             // A reader that stops early (`| head`) is not an error of ours.
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::from(report.exit_code())
+        }
+        Command::Changes { old, new, format, fail_on } => {
+            let spec_file = in_workspace("spec/minted-connect.yaml");
+            let new_file = new.unwrap_or_else(|| spec_file.clone());
+            let sources = changes::Source::read(&old, &spec_file).and_then(|old| {
+                Ok((old, changes::Source::read(&new_file.display().to_string(), &spec_file)?))
+            });
+            let edit =
+                sources.and_then(|(old, new)| changes::run(&old, &new, &new_file.display().to_string()));
+            let edit = match edit {
+                Ok(edit) => edit,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let text = match format {
+                ChangesFormat::Text => edit.text(),
+                ChangesFormat::Markdown => edit.markdown(),
+                ChangesFormat::Json => {
+                    serde_json::to_string_pretty(&edit).expect("a report serializes") + "\n"
+                }
+                ChangesFormat::Github => edit.github(),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let fail_on = fail_on.map(|f| match f {
+                FailOn::Breaking => changes::FailOn::Breaking,
+                FailOn::Compile => changes::FailOn::Compile,
+                FailOn::Minor => changes::FailOn::Minor,
+            });
+            ExitCode::from(edit.exit_code(fail_on))
         }
         Command::Bundle { spec, out } => {
             let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));

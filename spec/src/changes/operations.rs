@@ -1,0 +1,420 @@
+//! The operations of two specs compared: added, removed, renamed, moved, their tag,
+//! parameters, request body and responses. Their schemas' insides are compared once,
+//! per component (`schemas.rs`).
+
+use super::found::{Finding, Found};
+use super::model::{Rust, Side, Wire};
+use super::names;
+use super::schemas::{Specs, bound_changes};
+use super::shape::{self, Shape};
+use super::uses::{Context, parameters};
+use crate::document::{self, OperationDef};
+use serde_json::Value;
+
+pub fn compare(specs: &Specs<'_>, found: &mut Found) {
+    let (old_ops, new_ops) = (document::operations(specs.old), document::operations(specs.new));
+    let same_place = |a: &OperationDef, b: &OperationDef| a.method == b.method && a.path == b.path;
+    let mut pairs: Vec<(&OperationDef, &OperationDef)> = Vec::new();
+    for new in &new_ops {
+        if let Some(old) = old_ops.iter().find(|old| old.id == new.id) {
+            pairs.push((old, new));
+        }
+    }
+    let paired = |def: &OperationDef, old_side: bool| {
+        pairs
+            .iter()
+            .any(|(old, new)| if old_side { old.pointer == def.pointer } else { new.pointer == def.pointer })
+    };
+    // Unpaired by id, at the same method and path: renamed.
+    let mut renamed = Vec::new();
+    for new in new_ops.iter().filter(|def| !paired(def, false)) {
+        if let Some(old) = old_ops.iter().find(|old| !paired(old, true) && same_place(old, new)) {
+            renamed.push((old, new));
+        }
+    }
+    for new in new_ops
+        .iter()
+        .filter(|def| !paired(def, false) && !renamed.iter().any(|(_, n)| n.pointer == def.pointer))
+    {
+        found.add(Finding {
+            check: "operation-added",
+            side: Side::New,
+            pointer: &new.pointer,
+            what: format!("operation `{}` added ({} {})", new.id, new.method, new.path),
+            wire: Wire::Compatible,
+            rust: Rust::None,
+            items: items_of(specs.new, new),
+            operations: vec![new.id.clone()],
+        });
+    }
+    for old in old_ops
+        .iter()
+        .filter(|def| !paired(def, true) && !renamed.iter().any(|(o, _)| o.pointer == def.pointer))
+    {
+        found.add(Finding {
+            check: "operation-removed",
+            side: Side::Old,
+            pointer: &old.pointer,
+            what: format!("operation `{}` removed ({} {})", old.id, old.method, old.path),
+            wire: Wire::Breaking,
+            rust: Rust::Compile,
+            items: items_of(specs.old, old),
+            operations: vec![old.id.clone()],
+        });
+    }
+    for (old, new) in pairs.into_iter().chain(renamed) {
+        Pair { specs, old, new }.compare(found);
+    }
+}
+
+/// The method and the builder of an operation.
+fn items_of(document: &Value, def: &OperationDef) -> Vec<String> {
+    vec![names::operation_method(&def.id, first_tag(document, def)), names::operation_builder(&def.id)]
+}
+
+fn first_tag<'d>(document: &'d Value, def: &OperationDef) -> Option<&'d str> {
+    def.object(document)["tags"].get(0).and_then(Value::as_str)
+}
+
+struct Pair<'a> {
+    specs: &'a Specs<'a>,
+    old: &'a OperationDef,
+    new: &'a OperationDef,
+}
+
+impl Pair<'_> {
+    fn add(
+        &self,
+        found: &mut Found,
+        check: &'static str,
+        pointer: &str,
+        what: String,
+        wire: Wire,
+        rust: Rust,
+        items: Vec<String>,
+    ) {
+        found.add(Finding {
+            check,
+            side: Side::New,
+            pointer,
+            what,
+            wire,
+            rust,
+            items,
+            operations: vec![self.new.id.clone()],
+        });
+    }
+
+    fn compare(&self, found: &mut Found) {
+        let (old, new) = (self.old, self.new);
+        let (old_doc, new_doc) = (self.specs.old, self.specs.new);
+        if old.id != new.id {
+            let what = format!("operation `{}` renamed `{}`", old.id, new.id);
+            self.add(
+                found,
+                "operation-renamed",
+                &new.pointer,
+                what,
+                Wire::Compatible,
+                Rust::Compile,
+                items_of(old_doc, old),
+            );
+        }
+        if old.method != new.method || old.path != new.path {
+            let what =
+                format!("`{}` moved from {} {} to {} {}", new.id, old.method, old.path, new.method, new.path);
+            self.add(
+                found,
+                "operation-moved",
+                &new.pointer,
+                what,
+                Wire::Breaking,
+                Rust::Runtime,
+                items_of(new_doc, new),
+            );
+        }
+        let (old_tag, new_tag) = (first_tag(old_doc, old), first_tag(new_doc, new));
+        if old_tag != new_tag && old.id == new.id {
+            let what = format!(
+                "`{}` tagged {} instead of {}",
+                new.id,
+                new_tag.unwrap_or("nothing"),
+                old_tag.unwrap_or("nothing")
+            );
+            let items =
+                vec![names::operation_method(&old.id, old_tag), names::operation_method(&new.id, new_tag)];
+            self.add(
+                found,
+                "operation-tag-changed",
+                &format!("{}/tags", new.pointer),
+                what,
+                Wire::Compatible,
+                Rust::Compile,
+                items,
+            );
+        }
+        self.parameters(found);
+        self.request_body(found);
+        self.responses(found);
+    }
+
+    fn parameters(&self, found: &mut Found) {
+        let (old_params, new_params) =
+            (parameters(self.specs.old, self.old), parameters(self.specs.new, self.new));
+        let key = |p: &Value| {
+            (p["in"].as_str().unwrap_or("").to_string(), p["name"].as_str().unwrap_or("").to_string())
+        };
+        let builder = names::operation_builder(&self.new.id);
+        let item = |name: &str| vec![format!("{builder}::{}", names::field_name(name))];
+        let required = |p: &Value| p["required"] == Value::Bool(true);
+        let at = |p: &Value| parameter_at(self.specs.new, self.new, p);
+        for new in &new_params {
+            let (place, name) = key(new);
+            let Some(old) = old_params.iter().find(|old| key(old) == key(new)) else {
+                let (wire, rust, kind) = match required(new) {
+                    true => (Wire::Breaking, Rust::Runtime, "required"),
+                    false => (Wire::Compatible, Rust::None, "optional"),
+                };
+                let what = format!("{place} parameter `{name}` added ({kind})");
+                self.add(found, "parameter-added", &at(new), what, wire, rust, item(&name));
+                continue;
+            };
+            if !required(old) && required(new) {
+                let what = format!("{place} parameter `{name}` made required");
+                self.add(
+                    found,
+                    "parameter-made-required",
+                    &at(new),
+                    what,
+                    Wire::Breaking,
+                    Rust::Runtime,
+                    item(&name),
+                );
+            }
+            if required(old) && !required(new) {
+                let what = format!("{place} parameter `{name}` made optional");
+                self.add(
+                    found,
+                    "parameter-made-optional",
+                    &at(new),
+                    what,
+                    Wire::Compatible,
+                    Rust::None,
+                    item(&name),
+                );
+            }
+            let inline = names::parameter_type(&self.new.id, &name);
+            let pointer = format!("{}/schema", at(new));
+            let shape_of = |document: &Value, p: &Value| shape::shape(document, &p["schema"], &pointer);
+            let (old_shape, new_shape) = (shape_of(self.specs.old, old), shape_of(self.specs.new, new));
+            self.parameter_shape(found, &inline, &pointer, &old_shape, &new_shape, item(&name));
+        }
+        for old in old_params.iter().filter(|old| !new_params.iter().any(|new| key(new) == key(old))) {
+            let (place, name) = key(old);
+            let what = format!("{place} parameter `{name}` removed");
+            self.add(
+                found,
+                "parameter-removed",
+                &format!("{}/parameters", self.new.pointer),
+                what,
+                Wire::Compatible,
+                Rust::Compile,
+                item(&name),
+            );
+        }
+    }
+
+    /// A parameter's schema: another type, enum values, bounds. Parameters are sent:
+    /// read as a request's.
+    fn parameter_shape(
+        &self,
+        found: &mut Found,
+        inline: &str,
+        at: &str,
+        old: &Shape,
+        new: &Shape,
+        items: Vec<String>,
+    ) {
+        match (old, new) {
+            (Shape::Ref(a), Shape::Ref(b)) if a == b || self.specs.renames.get(a) == Some(b) => {}
+            (Shape::Enum(a), Shape::Enum(b)) => {
+                let variant = |v: &str| vec![format!("types::{inline}::{}", names::variant_name(v))];
+                for value in b.iter().filter(|v| !a.contains(v)) {
+                    let what = format!("enum value `{value}` added");
+                    self.add(
+                        found,
+                        "enum-value-added",
+                        at,
+                        what,
+                        Wire::Compatible,
+                        Rust::None,
+                        variant(value),
+                    );
+                }
+                for value in a.iter().filter(|v| !b.contains(v)) {
+                    let what = format!("enum value `{value}` removed");
+                    self.add(
+                        found,
+                        "enum-value-removed",
+                        at,
+                        what,
+                        Wire::Breaking,
+                        Rust::Compile,
+                        variant(value),
+                    );
+                }
+            }
+            (
+                Shape::Scalar { kind, bounds: old_bounds },
+                Shape::Scalar { kind: same, bounds: new_bounds },
+            ) if kind == same => {
+                for change in bound_changes(kind, old_bounds, new_bounds) {
+                    let (check, wire) = change.read(Context::Request);
+                    self.add(found, check, at, change.what.clone(), wire, change.rust, items.clone());
+                }
+            }
+            (a, b) if a.kind() == b.kind() => {}
+            (a, b) => {
+                let what = format!("type changed from {} to {}", a.kind(), b.kind());
+                self.add(found, "parameter-retyped", at, what, Wire::Breaking, Rust::Compile, items);
+            }
+        }
+    }
+
+    fn request_body(&self, found: &mut Found) {
+        let body = |document: &'_ Value, def: &OperationDef| -> (Option<String>, bool) {
+            let body = &def.object(document)["requestBody"];
+            let name = document::json_schema(body).map(|schema| shape::shape(document, schema, "").kind());
+            (name, body["required"] == Value::Bool(true))
+        };
+        let ((old_schema, old_required), (new_schema, new_required)) =
+            (body(self.specs.old, self.old), body(self.specs.new, self.new));
+        let at = format!("{}/requestBody", self.new.pointer);
+        let items = vec![names::operation_builder(&self.new.id)];
+        let renamed = |a: &str, b: &str| {
+            self.specs.renames.iter().any(|(o, n)| format!("`{o}`") == a && format!("`{n}`") == b)
+        };
+        match (&old_schema, &new_schema) {
+            (Some(a), Some(b)) if a == b || renamed(a, b) => {}
+            (None, None) => {}
+            (a, b) => {
+                let what = format!(
+                    "request body changed from {} to {}",
+                    a.as_deref().unwrap_or("none"),
+                    b.as_deref().unwrap_or("none")
+                );
+                self.add(
+                    found,
+                    "request-body-changed",
+                    &at,
+                    what,
+                    Wire::Breaking,
+                    Rust::Compile,
+                    items.clone(),
+                );
+            }
+        }
+        if !old_required && new_required && old_schema.is_some() {
+            let what = "request body made required".to_string();
+            self.add(found, "request-body-changed", &at, what, Wire::Breaking, Rust::Runtime, items);
+        }
+    }
+
+    fn responses(&self, found: &mut Found) {
+        let statuses = |document: &Value, def: &OperationDef| -> Vec<String> {
+            def.object(document)["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(s, _)| s.clone())
+                .collect()
+        };
+        let (old_statuses, new_statuses) =
+            (statuses(self.specs.old, self.old), statuses(self.specs.new, self.new));
+        let items = vec![names::operation_method(&self.new.id, first_tag(self.specs.new, self.new))];
+        for status in new_statuses.iter().filter(|s| !old_statuses.contains(s)) {
+            // Only success responses make the generated return type.
+            let rust = if status.starts_with('2') { Rust::Compile } else { Rust::None };
+            let at = format!("{}/responses/{}", self.new.pointer, crate::pointer::escape(status));
+            self.add(
+                found,
+                "response-status-added",
+                &at,
+                format!("response {status} added"),
+                Wire::Compatible,
+                rust,
+                items.clone(),
+            );
+        }
+        for status in old_statuses.iter().filter(|s| !new_statuses.contains(s)) {
+            let (wire, rust) = if status.starts_with('2') {
+                (Wire::Breaking, Rust::Compile)
+            } else {
+                (Wire::Compatible, Rust::None)
+            };
+            let at = format!("{}/responses", self.new.pointer);
+            self.add(
+                found,
+                "response-status-removed",
+                &at,
+                format!("response {status} removed"),
+                wire,
+                rust,
+                items.clone(),
+            );
+        }
+        for status in new_statuses.iter().filter(|s| s.starts_with('2') && old_statuses.contains(s)) {
+            let schema = |document: &Value, def: &OperationDef| {
+                let response = &def.object(document)["responses"][status.as_str()];
+                let response = document::resolve(document, response).unwrap_or(response);
+                document::json_schema(response).map(|schema| shape::shape(document, schema, "").kind())
+            };
+            let (a, b) = (schema(self.specs.old, self.old), schema(self.specs.new, self.new));
+            let renamed = self
+                .specs
+                .renames
+                .iter()
+                .any(|(o, n)| a == Some(format!("`{o}`")) && b == Some(format!("`{n}`")));
+            if a != b && !renamed {
+                let at = format!("{}/responses/{status}", self.new.pointer);
+                let what = format!(
+                    "response {status} body changed from {} to {}",
+                    a.as_deref().unwrap_or("none"),
+                    b.as_deref().unwrap_or("none")
+                );
+                self.add(
+                    found,
+                    "response-body-changed",
+                    &at,
+                    what,
+                    Wire::Breaking,
+                    Rust::Compile,
+                    items.clone(),
+                );
+            }
+        }
+    }
+}
+
+/// Where a parameter is written: in the operation's list, the path item's, or a component.
+fn parameter_at(document: &Value, def: &OperationDef, parameter: &Value) -> String {
+    let lists = [
+        (format!("{}/parameters", def.pointer), &def.object(document)["parameters"]),
+        (
+            format!("/paths/{}/parameters", crate::pointer::escape(&def.path)),
+            &def.path_item(document)["parameters"],
+        ),
+    ];
+    for (at, list) in lists {
+        for (index, entry) in list.as_array().into_iter().flatten().enumerate() {
+            let resolved = document::resolve(document, entry).unwrap_or(entry);
+            if std::ptr::eq(resolved, parameter) {
+                return match entry.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                    Some(component) => component.to_string(),
+                    None => format!("{at}/{index}"),
+                };
+            }
+        }
+    }
+    format!("{}/parameters", def.pointer)
+}
