@@ -125,3 +125,69 @@ fn the_sandbox_refuses_a_token_lifetime_past_its_maximum() {
     assert!(first.contains(&format!("maximum is {} s", MAX_TOKEN_TTL.as_secs())), "{first}");
     assert_eq!(status.code(), Some(1), "{first}");
 }
+
+/// `changes`: no change against the committed spec (from git, as CI runs it), an
+/// edit's reading in each format, and the exit status `--fail-on` asks for.
+#[test]
+fn changes_reads_an_edit_in_each_format_and_fails_on_request() {
+    let unchanged = xtask(&["changes", "git:HEAD", "spec/minted-connect.yaml", "--fail-on", "minor"]);
+    assert_eq!(unchanged.status.code(), Some(0), "{}", String::from_utf8_lossy(&unchanged.stderr));
+    assert!(String::from_utf8_lossy(&unchanged.stdout).contains("no change to the API: none"));
+
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("changes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let original = std::fs::read_to_string(workspace("spec/minted-connect.yaml")).unwrap();
+    let token =
+        "        token: {type: string, description: Quote it as `price_token` in a buy or sell order.}\n";
+    assert!(original.contains(token));
+    let edited =
+        original.replacen(token, &format!("{token}        fee: {{type: number, format: decimal}}\n"), 1);
+    let new = dir.join("minted-connect.yaml");
+    std::fs::write(&new, &edited).unwrap();
+    let new = new.to_str().unwrap();
+
+    let json = xtask(&["changes", "spec/minted-connect.yaml", new, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        (report["bump"].as_str(), report["wire"].as_str(), report["rust"].as_str()),
+        (Some("minor"), Some("compatible"), Some("none"))
+    );
+    assert_eq!(report["changes"][0]["check"], "response-property-added");
+    assert_eq!(report["changes"][0]["items"][0], "types::PriceFix::fee");
+    let line = report["changes"][0]["line"].as_u64().unwrap() as usize;
+    assert!(edited.lines().nth(line - 1).unwrap().contains("fee:"), "line {line}");
+
+    let markdown = String::from_utf8(
+        xtask(&["changes", "spec/minted-connect.yaml", new, "--format", "markdown"]).stdout,
+    )
+    .unwrap();
+    assert!(markdown.starts_with("### Spec changes (minor release"), "{markdown}");
+    assert!(
+        markdown.contains("#### Added and compatible\n\n- `price_fix`: property `fee` added (optional)"),
+        "{markdown}"
+    );
+    let github =
+        String::from_utf8(xtask(&["changes", "spec/minted-connect.yaml", new, "--format", "github"]).stdout)
+            .unwrap();
+    assert!(
+        github.starts_with(&format!("::warning file={new},line={line},title=response-property-added::")),
+        "{github}"
+    );
+
+    assert_eq!(
+        xtask(&["changes", "spec/minted-connect.yaml", new, "--fail-on", "breaking"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        xtask(&["changes", "spec/minted-connect.yaml", new, "--fail-on", "minor"]).status.code(),
+        Some(1)
+    );
+    let no_ref = xtask(&["changes", "git:no-such-ref"]);
+    assert_eq!(no_ref.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&no_ref.stderr).starts_with("error: git:no-such-ref: "),
+        "{}",
+        String::from_utf8_lossy(&no_ref.stderr)
+    );
+}
