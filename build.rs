@@ -27,6 +27,7 @@ fn main() {
     let mut client = generated(&document, || generator.generate_tokens(&spec));
     implement_envelope(&mut client);
     decode_once(&mut client);
+    implement_wire_value(&mut client);
     mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked));
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -216,6 +217,58 @@ fn implement_envelope(file: &mut syn::File) {
         });
     }
     types.extend(impls);
+}
+
+/// `crate::WireValue` for each generated enum of unit variants (`crate::Received::as_str`
+/// needs it): each variant's name as serde reads and writes it.
+fn implement_wire_value(file: &mut syn::File) {
+    let types = module(&mut file.items, "types");
+    let impls: Vec<syn::Item> = unit_enums(types).map(wire_value).collect();
+    types.extend(impls);
+}
+
+/// The enums among `items` whose variants are all plain values (what typify makes of a
+/// string `enum`).
+fn unit_enums(items: &[syn::Item]) -> impl Iterator<Item = &syn::ItemEnum> {
+    items.iter().filter_map(|item| match item {
+        syn::Item::Enum(e) if e.variants.iter().all(|v| matches!(v.fields, syn::Fields::Unit)) => Some(e),
+        _ => None,
+    })
+}
+
+/// `crate::WireValue` for an enum of unit variants: each variant's `#[serde(rename)]`,
+/// else its own name.
+fn wire_value(e: &syn::ItemEnum) -> syn::Item {
+    if e.attrs.iter().any(|attr| attr.path().is_ident("serde")) {
+        fail(
+            None,
+            &format!("enum {}: serde attributes on the enum itself; its values cannot be read", e.ident),
+        );
+    }
+    let arms = e.variants.iter().map(|variant| {
+        let mut value = variant.ident.to_string();
+        for attr in variant.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+            let read = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    value = meta.value()?.parse::<syn::LitStr>()?.value();
+                    Ok(())
+                } else {
+                    Err(meta.error("a serde attribute other than rename"))
+                }
+            });
+            read.unwrap_or_else(|e| fail(None, &format!("enum variant {}: {e}", variant.ident)));
+        }
+        let ident = &variant.ident;
+        quote::quote!(Self::#ident => #value)
+    });
+    let name = &e.ident;
+    syn::parse_quote! {
+        impl crate::WireValue for #name {
+            fn as_str(&self) -> &'static str {
+                match self { #(#arms,)* }
+            }
+        }
+    }
 }
 
 /// Every local `$ref` must name a part of the document; other references are

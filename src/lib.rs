@@ -79,6 +79,7 @@ mod config;
 pub mod envelope;
 mod error;
 mod operations;
+mod received;
 mod record;
 mod redact;
 mod retry;
@@ -88,6 +89,7 @@ pub use config::{ClientBuilder, Variable};
 pub use envelope::IntoData;
 pub use error::{AuthFailure, BodyStart, Error, TransportKind};
 pub use generated::*;
+pub use received::{Received, Unlisted, WireValue};
 pub use retry::RetryPolicy;
 pub use transport::ClientState;
 
