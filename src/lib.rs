@@ -3,7 +3,9 @@
 //! The client is generated at build time from `spec/minted-connect.yaml` by
 //! progenitor: one builder per operation, grouped in one extension trait per
 //! docs section (`ClientPricingExt`, `ClientTradingExt`, ...), and one type per
-//! schema in [`types`]. Money and metal amounts are [`rust_decimal::Decimal`].
+//! schema in [`types`]. Money and metal amounts are [`rust_decimal::Decimal`]. A
+//! response's enum fields are [`Received`], so that a value a newer server sends is
+//! read, not refused; response types and every enum are `#[non_exhaustive]`.
 //!
 //! ```no_run
 //! use minted_connect::{prelude::*, types, Client, IntoData};

@@ -25,9 +25,10 @@ use std::marker::PhantomData;
 /// ```
 ///
 /// Read from JSON: a string `E` accepts is [`Received::Listed`], any other string
-/// [`Received::Unlisted`]; anything else fails with the error `E` gives. Written back,
-/// either is the string it was read from. Only the client makes an `Unlisted`: a
-/// request never carries a value the spec does not list.
+/// [`Received::Unlisted`]; anything else fails with the error `E` gives. (Like `E`, it
+/// also reads serde's other form of a variant, `{"Name": null}`, an unlisted name
+/// included.) Written back, either is the string it was read from. Only the client
+/// makes an `Unlisted`: a request never carries a value the spec does not list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Received<E> {
     /// A value the spec lists.
@@ -244,6 +245,15 @@ mod tests {
             let enums = serde_json::from_value::<OrderStatus>(value).expect_err(json);
             assert_eq!(ours.to_string(), enums.to_string(), "{json}");
         }
+    }
+
+    /// serde's map form of a unit variant, which `E` reads too.
+    #[test]
+    fn a_variant_in_its_map_form_reads_as_the_enum_reads_it() {
+        let listed = r#"{"Completed": null}"#;
+        assert_eq!(serde_json::from_str::<OrderStatus>(listed).unwrap(), OrderStatus::Completed);
+        assert_eq!(read(listed).unwrap(), OrderStatus::Completed);
+        assert_eq!(read(r#"{"On Hold": null}"#).unwrap().as_str(), "On Hold");
     }
 
     #[test]
