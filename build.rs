@@ -27,12 +27,16 @@ fn main() {
     let mut client = generated(&document, || generator.generate_tokens(&spec));
     implement_envelope(&mut client);
     decode_once(&mut client);
+    implement_wire_value(&mut client);
+    let received_fields = read_what_newer_servers_send(&mut client, &document);
     mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked));
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
     write(&out_dir.join("codegen.rs"), &prettyplease::unparse(&client));
     write(&out_dir.join("operations.rs"), &operation_table(&document, &marked));
+    // For the tests: each test of a newer server's values covers them all.
+    write(&out_dir.join("received_fields.txt"), &(received_fields.join("\n") + "\n"));
     // The CLI and the mocks name the client's types, so they come from the same generator.
     if feature("cli") {
         let cli = generated(&document, || generator.cli(&spec, "minted_connect"));
@@ -216,6 +220,256 @@ fn implement_envelope(file: &mut syn::File) {
         });
     }
     types.extend(impls);
+}
+
+/// Forward compatibility (the README's "Forward compatibility" section). In every
+/// response-side struct (reachable through its fields' types from an operation's 200
+/// envelope, and from no request body or parameter), each field of a generated enum `E`
+/// reads `crate::Received<E>`, in the struct and in its builder, so that a value a newer
+/// server sends is data, not a failed call. Those structs and every enum are
+/// `#[non_exhaustive]`, so that a field or value a newer spec adds breaks no caller's
+/// build. Request structs keep the plain enum (we never send a value the spec does not
+/// list) and stay exhaustive (partners build them as struct literals); a struct reachable
+/// from both sides (none today) stays as strict as a request. Returns each field it
+/// rewrote, `Struct.field`.
+fn read_what_newer_servers_send(file: &mut syn::File, document: &Value) -> Vec<String> {
+    let requested = words_of_field_types(module(&mut file.items, "builder"));
+    let types = module(&mut file.items, "types");
+    let references = type_references(types);
+    let requested: BTreeSet<String> =
+        requested.into_iter().filter(|name| references.contains_key(name)).collect();
+    let responded = response_types(document);
+    if let Some(missing) = responded.iter().find(|name| !references.contains_key(*name)) {
+        fail(None, &format!("the 200 response type {missing} is no generated type"));
+    }
+    if requested.is_empty() {
+        fail(None, "no operation builder holds a generated type: request types cannot be told apart");
+    }
+    let (from_responses, from_requests) =
+        (reachable(&references, &responded), reachable(&references, &requested));
+    let response_side: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(strukt) if matches!(strukt.fields, syn::Fields::Named(_)) => {
+                Some(strukt.ident.to_string())
+            }
+            _ => None,
+        })
+        // One reachable from a request too stays strict: it may be sent.
+        .filter(|name| from_responses.contains(name) && !from_requests.contains(name))
+        .collect();
+    let unit_enums: BTreeSet<String> = unit_enums(types).map(|e| e.ident.to_string()).collect();
+
+    let mut in_structs = BTreeMap::new();
+    let mut received_fields = Vec::new();
+    for item in types.iter_mut() {
+        if item_of(item).is_some_and(|name| response_side.contains(&name)) {
+            let wrapped = wrap_enums(item, &unit_enums);
+            if let syn::Item::Struct(strukt) = item {
+                in_structs.insert(strukt.ident.to_string(), wrapped);
+                strukt.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+                let received =
+                    strukt.fields.iter().filter(|field| words(&field.ty).contains(&"Received".into()));
+                received_fields.extend(
+                    received.filter_map(|field| Some(format!("{}.{}", strukt.ident, field.ident.as_ref()?))),
+                );
+            }
+        } else if let syn::Item::Enum(e) = item {
+            e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        }
+    }
+    let mut in_builders = BTreeMap::<String, usize>::new();
+    for item in module(types, "builder").iter_mut() {
+        if let Some(name) = item_of(item).filter(|name| response_side.contains(name)) {
+            *in_builders.entry(name).or_default() += wrap_enums(item, &unit_enums);
+        }
+    }
+    if in_structs.values().sum::<usize>() == 0 {
+        fail(None, "no response-side struct has an enum field to read as `Received`");
+    }
+    // Each wrapped field is a builder field and its setter's bound; the conversions
+    // between the two only move values.
+    for (name, wrapped) in &in_structs {
+        let in_builder = in_builders.get(name).copied().unwrap_or(0);
+        if in_builder != 2 * wrapped {
+            fail(
+                None,
+                &format!(
+                    "{name} has {wrapped} enum fields but its builder {in_builder} enum types, not twice that"
+                ),
+            );
+        }
+    }
+    received_fields
+}
+
+/// Every word of the field types of the structs among `items`: the generated types
+/// they hold among them.
+fn words_of_field_types(items: &[syn::Item]) -> BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(strukt) => Some(strukt.fields.iter()),
+            _ => None,
+        })
+        .flatten()
+        .flat_map(|field| words(&field.ty))
+        .collect()
+}
+
+/// The identifiers in a piece of code.
+fn words(tokens: &impl quote::ToTokens) -> Vec<String> {
+    let text = tokens.to_token_stream().to_string();
+    text.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Each generated struct and enum, with the generated types its fields name.
+fn type_references(types: &[syn::Item]) -> BTreeMap<String, BTreeSet<String>> {
+    let named: Vec<(String, Vec<String>)> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(strukt) => {
+                Some((strukt.ident.to_string(), strukt.fields.iter().flat_map(|f| words(&f.ty)).collect()))
+            }
+            syn::Item::Enum(e) => Some((
+                e.ident.to_string(),
+                e.variants.iter().flat_map(|v| v.fields.iter()).flat_map(|f| words(&f.ty)).collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let names: BTreeSet<String> = named.iter().map(|(name, _)| name.clone()).collect();
+    named
+        .into_iter()
+        .map(|(name, words)| (name, words.into_iter().filter(|w| names.contains(w)).collect()))
+        .collect()
+}
+
+/// The types reachable from `roots` through the fields' types, the roots included.
+fn reachable(references: &BTreeMap<String, BTreeSet<String>>, roots: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut reached = roots.clone();
+    let mut pending: Vec<String> = roots.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        for next in references.get(&name).into_iter().flatten() {
+            if reached.insert(next.clone()) {
+                pending.push(next.clone());
+            }
+        }
+    }
+    reached
+}
+
+/// The envelope type of each operation's 200 response (`decode::<types::X>` in the table).
+fn response_types(document: &Value) -> BTreeSet<String> {
+    document::operations(document)
+        .iter()
+        .map(|def| {
+            let at = format!("{}.responses.200", def.place());
+            schema_name(&def.object(document)["responses"]["200"], &at).to_string()
+        })
+        .collect()
+}
+
+/// The struct an item defines or implements something for, by its last name (an impl
+/// for `super::Order` is one of `Order`).
+fn item_of(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(strukt) => Some(strukt.ident.to_string()),
+        syn::Item::Impl(block) => match &*block.self_ty {
+            syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Rewrites each type in `item` that names one of `enums` (`OrderStatus`,
+/// `super::OrderStatus`) as `crate::Received<...>` of it; how many it rewrote.
+fn wrap_enums(item: &mut syn::Item, enums: &BTreeSet<String>) -> usize {
+    struct Wrap<'a> {
+        enums: &'a BTreeSet<String>,
+        wrapped: usize,
+    }
+    impl syn::visit_mut::VisitMut for Wrap<'_> {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if let syn::Type::Path(path) = ty
+                && path.qself.is_none()
+                && let Some(last) = path.path.segments.last()
+                && last.arguments.is_none()
+                && self.enums.contains(&last.ident.to_string())
+                && path
+                    .path
+                    .segments
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .all(|s| ["super", "self", "crate", "types"].iter().any(|w| s.ident == w))
+            {
+                *ty = syn::parse_quote!(crate::Received<#path>);
+                self.wrapped += 1;
+                return;
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    let mut wrap = Wrap { enums, wrapped: 0 };
+    syn::visit_mut::VisitMut::visit_item_mut(&mut wrap, item);
+    wrap.wrapped
+}
+
+/// `crate::WireValue` for each generated enum of unit variants (`crate::Received::as_str`
+/// needs it): each variant's name as serde reads and writes it.
+fn implement_wire_value(file: &mut syn::File) {
+    let types = module(&mut file.items, "types");
+    let impls: Vec<syn::Item> = unit_enums(types).map(wire_value).collect();
+    types.extend(impls);
+}
+
+/// The enums among `items` whose variants are all plain values (what typify makes of a
+/// string `enum`).
+fn unit_enums(items: &[syn::Item]) -> impl Iterator<Item = &syn::ItemEnum> {
+    items.iter().filter_map(|item| match item {
+        syn::Item::Enum(e) if e.variants.iter().all(|v| matches!(v.fields, syn::Fields::Unit)) => Some(e),
+        _ => None,
+    })
+}
+
+/// `crate::WireValue` for an enum of unit variants: each variant's `#[serde(rename)]`,
+/// else its own name.
+fn wire_value(e: &syn::ItemEnum) -> syn::Item {
+    if e.attrs.iter().any(|attr| attr.path().is_ident("serde")) {
+        fail(
+            None,
+            &format!("enum {}: serde attributes on the enum itself; its values cannot be read", e.ident),
+        );
+    }
+    let arms = e.variants.iter().map(|variant| {
+        let mut value = variant.ident.to_string();
+        for attr in variant.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+            let read = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    value = meta.value()?.parse::<syn::LitStr>()?.value();
+                    Ok(())
+                } else {
+                    Err(meta.error("a serde attribute other than rename"))
+                }
+            });
+            read.unwrap_or_else(|e| fail(None, &format!("enum variant {}: {e}", variant.ident)));
+        }
+        let ident = &variant.ident;
+        quote::quote!(Self::#ident => #value)
+    });
+    let name = &e.ident;
+    syn::parse_quote! {
+        impl crate::WireValue for #name {
+            fn as_str(&self) -> &'static str {
+                match self { #(#arms,)* }
+            }
+        }
+    }
 }
 
 /// Every local `$ref` must name a part of the document; other references are

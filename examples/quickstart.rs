@@ -148,7 +148,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         println!(
             "   {} {}: {} g of {} at {}, total {} {}",
             order.order_code,
-            order.status_name.map(|s| s.to_string()).unwrap_or_default(),
+            order.status_name.as_ref().map_or("", |status| status.as_str()),
             item.amount.unwrap_or_default(),
             item.sku.as_deref().unwrap_or("-"),
             item.price.unwrap_or_default(),

@@ -3,7 +3,9 @@
 //! The client is generated at build time from `spec/minted-connect.yaml` by
 //! progenitor: one builder per operation, grouped in one extension trait per
 //! docs section (`ClientPricingExt`, `ClientTradingExt`, ...), and one type per
-//! schema in [`types`]. Money and metal amounts are [`rust_decimal::Decimal`].
+//! schema in [`types`]. Money and metal amounts are [`rust_decimal::Decimal`]. A
+//! response's enum fields are [`Received`], so that a value a newer server sends is
+//! read, not refused; response types and every enum are `#[non_exhaustive]`.
 //!
 //! ```no_run
 //! use minted_connect::{prelude::*, types, Client, IntoData};
@@ -79,6 +81,7 @@ mod config;
 pub mod envelope;
 mod error;
 mod operations;
+mod received;
 mod record;
 mod redact;
 mod retry;
@@ -88,6 +91,7 @@ pub use config::{ClientBuilder, Variable};
 pub use envelope::IntoData;
 pub use error::{AuthFailure, BodyStart, Error, TransportKind};
 pub use generated::*;
+pub use received::{Received, Unlisted, WireValue};
 pub use retry::RetryPolicy;
 pub use transport::ClientState;
 

@@ -7,7 +7,7 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
-use support::{Challenges, PASSWORD, Reply, Server, USERNAME, recorded_body};
+use support::{Challenges, PASSWORD, Reply, Server, USERNAME, newer, recorded_body};
 
 /// Runs `minted` with `variables` as its only `MINTED_*` environment.
 fn minted(args: &[&str], variables: &[(&str, &str)]) -> Output {
@@ -247,6 +247,58 @@ fn sandbox_takes_the_client_id_and_language_from_the_environment() {
         serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
     let headers = &recording["request"]["headers"];
     assert_eq!((&headers["x-client-id"], &headers["accept-language"]), (&"mobile".into(), &"en".into()));
+}
+
+/// Against a server newer than the spec, the command prints the values the spec does
+/// not list as sent; recorded, each is drift to `verify`, `not-in-enum`: it checks
+/// against the spec, not the client.
+#[tokio::test(flavor = "multi_thread")]
+async fn values_a_newer_server_sends_are_printed_and_recorded_as_drift() {
+    use minted_spec::contract::{Contract, Spec};
+    use minted_spec::finding::Kind;
+    use minted_spec::load::Loaded;
+
+    let running = newer::sandbox().await;
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-newer-server-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let url = running.url();
+    let variables = [
+        ("MINTED_BASE_URL", url.as_str()),
+        ("MINTED_USERNAME", minted_spec::sandbox::USERNAME),
+        ("MINTED_PASSWORD", minted_spec::sandbox::PASSWORD),
+        ("MINTED_RECORD", dir.to_str().unwrap()),
+    ];
+    for (operation, args) in [
+        ("get_order", &["get-order", "--external-order-id", "HYAQA01373"][..]),
+        ("price_fix", &["price-fix", "--type", "digital"][..]),
+    ] {
+        let output = minted_async(args, &variables).await;
+        assert!(output.status.success(), "{operation}: {}", text(&output.stderr));
+        let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+        for (pointer, value) in newer::unlisted_in(operation) {
+            assert_eq!(printed.pointer(pointer), Some(&value.into()), "{operation} {pointer}: {printed}");
+        }
+    }
+
+    let contract = Contract::compile(&Spec::embedded().unwrap()).unwrap();
+    let outcome =
+        minted_spec::verify::check_all(&contract, Loaded::from_paths(&[dir], &contract.scope(&[])), true);
+    assert_eq!(outcome.exchanges, 2);
+    let found: BTreeSet<(Kind, String, String)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.operation.clone().unwrap_or_default(), f.pointer.clone()))
+        .collect();
+    // Only those: verify reports an undocumented field (the added one) of an object once
+    // the object's other findings are settled, as its `--suggest` rounds do.
+    let expected: BTreeSet<(Kind, String, String)> = ["get_order", "price_fix"]
+        .into_iter()
+        .flat_map(|op| {
+            newer::unlisted_in(op).map(move |(at, _)| (Kind::NotInEnum, op.to_string(), at.to_string()))
+        })
+        .collect();
+    assert_eq!(found, expected, "{:#?}", outcome.findings);
 }
 
 /// A reader that stops early (`| head`) ends the command quietly and successfully.

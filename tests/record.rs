@@ -199,7 +199,13 @@ async fn personal_data_is_not_written_whatever_the_schema_or_status() {
 fn open_types_do_not_debug_personal_data() {
     let data =
         serde_json::json!({"customer": {"firstname": "Augusta", "identity_number": 98765432109u64}, "id": 7});
-    let envelope = types::OpenEnvelope { code: 0, data: data.clone(), message: String::new(), success: true };
+    let envelope: types::OpenEnvelope = types::OpenEnvelope::builder()
+        .code(0)
+        .data(data.clone())
+        .message(String::new())
+        .success(true)
+        .try_into()
+        .unwrap();
     let body = types::OpenBody(data.as_object().unwrap().clone());
     for shown in [
         format!("{envelope:?}"),

@@ -194,7 +194,7 @@ async fn every_operation_answers_through_the_generated_client() {
         .await
         .into_data()
         .unwrap();
-    assert_eq!(delivery.type_, Some(types::OrderType::Delivery));
+    assert_eq!(delivery.type_, Some(types::OrderType::Delivery.into()));
     assert_eq!(delivery.total, Decimal::new(7001, 2));
 
     // E-commerce catalog and baskets

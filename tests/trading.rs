@@ -212,7 +212,10 @@ async fn a_delivery_takes_metal_and_its_charge_and_reads_back() {
     assert_eq!(balance(&client, CUSTOMER, "MAU").await, Decimal::ONE);
     assert_eq!(balance(&client, CUSTOMER, "GBP").await, Decimal::from(100) - sandbox::DELIVERY_CHARGE);
     let order = client.get_order().external_order_id("D-3").send().await.into_data().unwrap();
-    assert_eq!((order.order_code, order.type_), (shipped.order_code, Some(types::OrderType::Delivery)));
+    assert_eq!(
+        (order.order_code, order.type_),
+        (shipped.order_code, Some(types::OrderType::Delivery.into()))
+    );
     assert_eq!(running.answer_findings(), Vec::<String>::new());
 }
 

@@ -64,8 +64,8 @@ fn get_customer_lists_metal_and_cash_wallets() {
 #[test]
 fn a_card_paid_order_carries_its_payment_and_masked_card() {
     let order = response::<types::OrderEnvelope>("get_order/card-payment-get-order.json").data;
-    assert_eq!(order.type_, Some(types::OrderType::Buy));
-    assert_eq!(order.status_name, Some(types::OrderStatus::Pending));
+    assert_eq!(order.type_, Some(types::OrderType::Buy.into()));
+    assert_eq!(order.status_name, Some(types::OrderStatus::Pending.into()));
     assert_eq!(order.payment_cost, Some(dec("10")));
     let payment = order.payment.unwrap();
     assert_eq!(payment.state.as_deref(), Some("success"));
@@ -75,7 +75,7 @@ fn a_card_paid_order_carries_its_payment_and_masked_card() {
 #[test]
 fn an_order_may_carry_a_status_the_docs_do_not_list() {
     let order = response::<types::OrderEnvelope>("get_order/get-order.json").data;
-    assert_eq!(order.status_name, Some(types::OrderStatus::New));
+    assert_eq!(order.status_name, Some(types::OrderStatus::New.into()));
     assert_eq!(order.items[0].sku, None);
     assert_eq!(order.items[0].total, Some(dec("543.5")));
 }

@@ -1,10 +1,13 @@
-//! Shared by the tests: reading the recordings, and a scripted HTTP server that
-//! issues Digest challenges, checks the answers (with the sandbox's check), counts
-//! requests, and can misbehave on demand, which the sandbox never does. Started by
-//! each test on 127.0.0.1 with port 0. Requests are read with `httparse`; replies
-//! are written by hand, so a reply can be cut short, reset or never sent.
+//! Shared by the tests: reading the recordings, a server newer than the spec
+//! (`newer`), and a scripted HTTP server that issues Digest challenges, checks the
+//! answers (with the sandbox's check), counts requests, and can misbehave on demand,
+//! which the sandbox never does. Started by each test on 127.0.0.1 with port 0.
+//! Requests are read with `httparse`; replies are written by hand, so a reply can be
+//! cut short, reset or never sent.
 
 #![allow(dead_code)]
+
+pub mod newer;
 
 use minted_spec::sandbox::digest::Answer;
 use std::collections::HashSet;
