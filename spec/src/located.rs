@@ -114,7 +114,7 @@ components:
         assert_eq!(lines.find("/paths/~1a~1{id}/get/parameters/0"), Some((7, 11)));
         assert_eq!(lines.find("/paths/~1a~1{id}/get/parameters/1/in"), Some((9, 11)));
         assert_eq!(lines.find("/components/schemas/A/properties/x~0y"), Some((14, 9)));
-        assert_eq!(lines.find("/components/schemas/A/properties/x~0y/x-sensitive"), Some((14, 30)));
+        assert_eq!(lines.find("/components/schemas/A/properties/x~0y/x-sensitive"), Some((14, 29)));
         // Not in the text: the nearest node above it.
         assert_eq!(lines.find("/components/schemas/A/properties/z"), Some((13, 7)));
     }
