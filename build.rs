@@ -20,16 +20,8 @@ fn main() {
     // Only the YAML: a recording, the inventory or the spec's README regenerate nothing.
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={SPEC}");
-    let marked = marked_document();
-    let document = for_the_generator(marked.clone());
-    let spec = openapi(&document);
-    let mut generator = Generator::new(&settings());
-    let mut client = generated(&document, || generator.generate_tokens(&spec));
-    implement_envelope(&mut client);
-    decode_once(&mut client);
-    implement_wire_value(&mut client);
-    let received_fields = read_what_newer_servers_send(&mut client, &document);
-    mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked));
+    let Generated { marked, document, spec, mut generator, client, received_fields } =
+        generate(minted_spec::YAML);
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
@@ -48,14 +40,46 @@ fn main() {
     }
 }
 
+/// A spec's client as the crate includes it, and what else is made from the same run.
+pub(crate) struct Generated {
+    /// The spec as written.
+    marked: Value,
+    /// The spec as the generator reads it.
+    document: Value,
+    spec: openapiv3::OpenAPI,
+    generator: Generator,
+    /// The client's code.
+    pub(crate) client: syn::File,
+    /// Each response field read as `Received`, `Struct.field`.
+    received_fields: Vec<String>,
+}
+
+/// Every step from a spec's text to the client's code. The crate's build runs it on
+/// the embedded spec; the witness fixture (`tests/witness/build.rs`) includes this file
+/// and runs it on its two specs, so that what `cargo xtask changes` says of an edit is
+/// proven against the code this build makes.
+pub(crate) fn generate(yaml: &str) -> Generated {
+    let marked = marked_document(yaml);
+    let document = for_the_generator(marked.clone());
+    let spec = openapi(&document);
+    let mut generator = Generator::new(&settings());
+    let mut client = generated(&document, || generator.generate_tokens(&spec));
+    implement_envelope(&mut client);
+    decode_once(&mut client);
+    implement_wire_value(&mut client);
+    let received_fields = read_what_newer_servers_send(&mut client, &document);
+    mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked));
+    Generated { marked, document, spec, generator, client, received_fields }
+}
+
 /// Whether cargo builds the crate with this feature.
 fn feature(name: &str) -> bool {
     env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_some()
 }
 
 /// The spec as JSON, as written.
-fn marked_document() -> Value {
-    document::parse(minted_spec::YAML).unwrap_or_else(|e| {
+fn marked_document(yaml: &str) -> Value {
+    document::parse(yaml).unwrap_or_else(|e| {
         let at = e.at.map(|(line, column)| format!("{line}:{column}"));
         fail(at.as_deref(), &e.reason)
     })

@@ -40,6 +40,28 @@ fn a_change_report_names_items_as_they_are_generated() {
     assert!(missing.is_empty(), "{} of {} not generated as named: {missing:#?}", missing.len(), items.len());
 }
 
+/// A change report reads a field added to a struct by whether partners can build it
+/// as a literal: the structs it takes as exhaustive are the ones generated without
+/// `#[non_exhaustive]` (response-only structs have it, request structs not).
+#[test]
+fn a_change_report_knows_which_structs_are_exhaustive() {
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+    let spec = minted_spec::document::parse(minted_spec::YAML).unwrap();
+    let structs = minted_spec::changes::generated_structs(&spec);
+    assert!(
+        structs.iter().any(|(_, exhaustive)| *exhaustive)
+            && structs.iter().any(|(_, exhaustive)| !*exhaustive)
+    );
+    for (name, exhaustive) in structs {
+        let at =
+            generated.find(&format!("pub struct {name} {{")).unwrap_or_else(|| panic!("{name} is generated"));
+        // The attributes just above it, back to the item before.
+        let above = &generated[..at];
+        let attributes = &above[above.rfind("}\n").map_or(0, |end| end + 2)..];
+        assert_eq!(!attributes.contains("#[non_exhaustive]"), exhaustive, "{name}:\n{attributes}");
+    }
+}
+
 /// Whether `generated` has `item` (`types::X`, `types::X::member`, `ClientTagExt::method`,
 /// `builder::Op`, `builder::Op::parameter`).
 fn is_generated(generated: &str, item: &str) -> bool {

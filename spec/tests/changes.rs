@@ -355,6 +355,29 @@ fn a_schema_renamed_nullable_a_new_status_and_a_mark() {
     reads(&status, "response-status-added", Wire::Compatible, Rust::None, "ClientPricingExt::price_fix");
     assert_eq!(status.bump, Bump::Minor);
 
+    // oasdiff: response-success-status-added, INFO. Another success with the same body
+    // changes nothing in Rust (tests/witness shows it); one with another body stops the
+    // build: progenitor 0.15 takes one success type per operation (so no witness can
+    // compile against it: tests/witness/new.yaml has only the first).
+    let same_body = edited(|spec| {
+        let responses = at(spec, "/paths/~1partner~1pricefix/post/responses").as_object_mut().unwrap();
+        let ok = responses["200"].clone();
+        responses.insert("201".into(), ok);
+    });
+    reads(&same_body, "response-status-added", Wire::Compatible, Rust::None, "ClientPricingExt::price_fix");
+    let another_body = edited(|spec| {
+        let responses = at(spec, "/paths/~1partner~1pricefix/post/responses").as_object_mut().unwrap();
+        let body = json!({"application/json": {"schema": {"$ref": "#/components/schemas/OpenEnvelope"}}});
+        responses.insert("201".into(), json!({"description": "Another", "content": body}));
+    });
+    reads(
+        &another_body,
+        "response-status-added",
+        Wire::Compatible,
+        Rust::Compile,
+        "ClientPricingExt::price_fix",
+    );
+
     // No oasdiff check: our extension. `Debug` masks the field, recordings redact it.
     let marked = edited(|spec| properties(spec, "PriceFix")["token"]["x-sensitive"] = json!(true));
     reads(&marked, "sensitive-mark-added", Wire::Compatible, Rust::Runtime, "types::PriceFix::token");

@@ -4,7 +4,7 @@
 
 use super::names;
 use super::shape::{self, Component, Object, Shape};
-use super::uses::parameters;
+use super::uses::{Uses, parameters};
 use crate::document;
 use serde_json::Value;
 
@@ -63,4 +63,32 @@ fn fields(owner: &str, object: &Object, items: &mut Vec<String>) {
 
 fn variants(type_name: &str, values: &[String], items: &mut Vec<String>) {
     items.extend(values.iter().map(|value| format!("types::{type_name}::{}", names::variant_name(value))));
+}
+
+/// Each generated struct of a component (and of its inline objects), and whether a
+/// report takes it as exhaustive (a literal of it names every field): what the client's
+/// tests hold against the `#[non_exhaustive]` of the generated code.
+pub fn generated_structs(document: &Value) -> Vec<(String, bool)> {
+    let uses = Uses::of(document);
+    let mut structs = Vec::new();
+    let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+    for name in schemas.into_iter().flatten().map(|(name, _)| name) {
+        if let Some(Component::Struct(object)) = shape::component(document, name) {
+            let exhaustive = uses.exhaustive(name);
+            let mut names = vec![names::type_name(name)];
+            inline_structs(&names[0].clone(), &object, &mut names);
+            structs.extend(names.into_iter().map(|type_name| (type_name, exhaustive)));
+        }
+    }
+    structs
+}
+
+fn inline_structs(owner: &str, object: &Object, found: &mut Vec<String>) {
+    for (name, field) in &object.fields {
+        if let Shape::Object(inner) = &field.shape {
+            let inline = names::inline_type(owner, name);
+            inline_structs(&inline, inner, found);
+            found.push(inline);
+        }
+    }
 }

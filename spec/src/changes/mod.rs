@@ -14,5 +14,5 @@ mod uses;
 mod words;
 
 pub use edit::report;
-pub use items::generated_items;
+pub use items::{generated_items, generated_structs};
 pub use model::{Bump, CHECKS, Change, Check, DOCS, Report, Rust, Side, Wire};

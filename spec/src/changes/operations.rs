@@ -76,6 +76,9 @@ fn first_tag<'d>(document: &'d Value, def: &OperationDef) -> Option<&'d str> {
     def.object(document)["tags"].get(0).and_then(Value::as_str)
 }
 
+/// A check and its effects on the wire and in Rust.
+type Reading = (&'static str, Wire, Rust);
+
 struct Pair<'a> {
     specs: &'a Specs<'a>,
     old: &'a OperationDef,
@@ -83,14 +86,13 @@ struct Pair<'a> {
 }
 
 impl Pair<'_> {
+    /// A change of this operation: its check and effects, where, what, and the items.
     fn add(
         &self,
         found: &mut Found,
-        check: &'static str,
+        (check, wire, rust): Reading,
         pointer: &str,
         what: String,
-        wire: Wire,
-        rust: Rust,
         items: Vec<String>,
     ) {
         found.add(Finding {
@@ -112,11 +114,9 @@ impl Pair<'_> {
             let what = format!("operation `{}` renamed `{}`", old.id, new.id);
             self.add(
                 found,
-                "operation-renamed",
+                ("operation-renamed", Wire::Compatible, Rust::Compile),
                 &new.pointer,
                 what,
-                Wire::Compatible,
-                Rust::Compile,
                 items_of(old_doc, old),
             );
         }
@@ -125,11 +125,9 @@ impl Pair<'_> {
                 format!("`{}` moved from {} {} to {} {}", new.id, old.method, old.path, new.method, new.path);
             self.add(
                 found,
-                "operation-moved",
+                ("operation-moved", Wire::Breaking, Rust::Runtime),
                 &new.pointer,
                 what,
-                Wire::Breaking,
-                Rust::Runtime,
                 items_of(new_doc, new),
             );
         }
@@ -145,11 +143,9 @@ impl Pair<'_> {
                 vec![names::operation_method(&old.id, old_tag), names::operation_method(&new.id, new_tag)];
             self.add(
                 found,
-                "operation-tag-changed",
+                ("operation-tag-changed", Wire::Compatible, Rust::Compile),
                 &format!("{}/tags", new.pointer),
                 what,
-                Wire::Compatible,
-                Rust::Compile,
                 items,
             );
         }
@@ -176,18 +172,16 @@ impl Pair<'_> {
                     false => (Wire::Compatible, Rust::None, "optional"),
                 };
                 let what = format!("{place} parameter `{name}` added ({kind})");
-                self.add(found, "parameter-added", &at(new), what, wire, rust, item(&name));
+                self.add(found, ("parameter-added", wire, rust), &at(new), what, item(&name));
                 continue;
             };
             if !required(old) && required(new) {
                 let what = format!("{place} parameter `{name}` made required");
                 self.add(
                     found,
-                    "parameter-made-required",
+                    ("parameter-made-required", Wire::Breaking, Rust::Runtime),
                     &at(new),
                     what,
-                    Wire::Breaking,
-                    Rust::Runtime,
                     item(&name),
                 );
             }
@@ -195,11 +189,9 @@ impl Pair<'_> {
                 let what = format!("{place} parameter `{name}` made optional");
                 self.add(
                     found,
-                    "parameter-made-optional",
+                    ("parameter-made-optional", Wire::Compatible, Rust::None),
                     &at(new),
                     what,
-                    Wire::Compatible,
-                    Rust::None,
                     item(&name),
                 );
             }
@@ -214,11 +206,9 @@ impl Pair<'_> {
             let what = format!("{place} parameter `{name}` removed");
             self.add(
                 found,
-                "parameter-removed",
+                ("parameter-removed", Wire::Compatible, Rust::Compile),
                 &format!("{}/parameters", self.new.pointer),
                 what,
-                Wire::Compatible,
-                Rust::Compile,
                 item(&name),
             );
         }
@@ -243,11 +233,9 @@ impl Pair<'_> {
                     let what = format!("enum value `{value}` added");
                     self.add(
                         found,
-                        "enum-value-added",
+                        ("enum-value-added", Wire::Compatible, Rust::None),
                         at,
                         what,
-                        Wire::Compatible,
-                        Rust::None,
                         variant(value),
                     );
                 }
@@ -255,11 +243,9 @@ impl Pair<'_> {
                     let what = format!("enum value `{value}` removed");
                     self.add(
                         found,
-                        "enum-value-removed",
+                        ("enum-value-removed", Wire::Breaking, Rust::Compile),
                         at,
                         what,
-                        Wire::Breaking,
-                        Rust::Compile,
                         variant(value),
                     );
                 }
@@ -270,13 +256,13 @@ impl Pair<'_> {
             ) if kind == same => {
                 for change in bound_changes(kind, old_bounds, new_bounds) {
                     let (check, wire) = change.read(Context::Request);
-                    self.add(found, check, at, change.what.clone(), wire, change.rust, items.clone());
+                    self.add(found, (check, wire, change.rust), at, change.what.clone(), items.clone());
                 }
             }
             (a, b) if a.kind() == b.kind() => {}
             (a, b) => {
                 let what = format!("type changed from {} to {}", a.kind(), b.kind());
-                self.add(found, "parameter-retyped", at, what, Wire::Breaking, Rust::Compile, items);
+                self.add(found, ("parameter-retyped", Wire::Breaking, Rust::Compile), at, what, items);
             }
         }
     }
@@ -305,18 +291,16 @@ impl Pair<'_> {
                 );
                 self.add(
                     found,
-                    "request-body-changed",
+                    ("request-body-changed", Wire::Breaking, Rust::Compile),
                     &at,
                     what,
-                    Wire::Breaking,
-                    Rust::Compile,
                     items.clone(),
                 );
             }
         }
         if !old_required && new_required && old_schema.is_some() {
             let what = "request body made required".to_string();
-            self.add(found, "request-body-changed", &at, what, Wire::Breaking, Rust::Runtime, items);
+            self.add(found, ("request-body-changed", Wire::Breaking, Rust::Runtime), &at, what, items);
         }
     }
 
@@ -332,17 +316,28 @@ impl Pair<'_> {
         let (old_statuses, new_statuses) =
             (statuses(self.specs.old, self.old), statuses(self.specs.new, self.new));
         let items = vec![names::operation_method(&self.new.id, first_tag(self.specs.new, self.new))];
+        let success_body = |document: &Value, def: &OperationDef, status: &str| {
+            let response = &def.object(document)["responses"][status];
+            let response = document::resolve(document, response).unwrap_or(response);
+            document::json_schema(response).map(|schema| shape::shape(document, schema, "").kind())
+        };
+        let bodies: Vec<Option<String>> = old_statuses
+            .iter()
+            .filter(|s| s.starts_with('2'))
+            .map(|s| success_body(self.specs.old, self.old, s))
+            .collect();
         for status in new_statuses.iter().filter(|s| !old_statuses.contains(s)) {
-            // Only success responses make the generated return type.
-            let rust = if status.starts_with('2') { Rust::Compile } else { Rust::None };
+            // Only success responses make the generated return type: another with the
+            // same body changes nothing; one with another body the generator refuses
+            // (progenitor 0.15 takes one success type), so the client is not built.
+            let same_body = bodies.iter().all(|body| *body == success_body(self.specs.new, self.new, status));
+            let rust = if status.starts_with('2') && !same_body { Rust::Compile } else { Rust::None };
             let at = format!("{}/responses/{}", self.new.pointer, crate::pointer::escape(status));
             self.add(
                 found,
-                "response-status-added",
+                ("response-status-added", Wire::Compatible, rust),
                 &at,
                 format!("response {status} added"),
-                Wire::Compatible,
-                rust,
                 items.clone(),
             );
         }
@@ -355,11 +350,9 @@ impl Pair<'_> {
             let at = format!("{}/responses", self.new.pointer);
             self.add(
                 found,
-                "response-status-removed",
+                ("response-status-removed", wire, rust),
                 &at,
                 format!("response {status} removed"),
-                wire,
-                rust,
                 items.clone(),
             );
         }
@@ -384,11 +377,9 @@ impl Pair<'_> {
                 );
                 self.add(
                     found,
-                    "response-body-changed",
+                    ("response-body-changed", Wire::Breaking, Rust::Compile),
                     &at,
                     what,
-                    Wire::Breaking,
-                    Rust::Compile,
                     items.clone(),
                 );
             }

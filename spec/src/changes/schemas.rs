@@ -501,8 +501,8 @@ fn rust_scalar(kind: &str, bounds: &BTreeMap<String, Value>) -> String {
             (min, exclusive) => min.or(exclusive.map(|e| e + 1.0)),
         };
         return match minimum {
-            Some(m) if m == 1.0 => "NonZeroU64".into(),
-            Some(m) if m == 0.0 => "u64".into(),
+            Some(1.0) => "NonZeroU64".into(),
+            Some(0.0) => "u64".into(),
             _ => "i64".into(),
         };
     }

@@ -2,7 +2,8 @@
 //! parameters), those a success response reaches, and which operations reach each.
 //! A change's effects depend on the side: a request field is sent, a response field decoded.
 
-use super::shape::references;
+use super::shape::{component_name, references};
+use crate::document::NULL_VALUE;
 use crate::document::{self, operations};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,7 +74,7 @@ impl Uses {
     /// Whether the generated struct of a component is exhaustive: it is unless only
     /// responses use it (the client's forward-compatibility policy, in the README).
     pub fn exhaustive(&self, component: &str) -> bool {
-        !(self.response.contains(component) && !self.request.contains(component))
+        !self.response.contains(component) || self.request.contains(component)
     }
 
     /// The operations that reach a component.
@@ -94,16 +95,58 @@ pub fn parameters<'d>(document: &'d Value, def: &document::OperationDef) -> Vec<
     found
 }
 
-/// The components `roots` name and all they name in turn.
+/// The components whose generated types `roots` reach through fields, lists and
+/// "X or null". A component merged into another by `allOf` is no field: the struct
+/// that merges it has its fields, and its own type is not reached that way (only the
+/// types its fields name are).
 fn closure(document: &Value, roots: Vec<String>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut todo = roots;
-    while let Some(name) = todo.pop() {
+    let (mut used, mut merged) = (BTreeSet::new(), BTreeSet::new());
+    let mut todo: Vec<(String, bool)> = roots.into_iter().map(|name| (name, false)).collect();
+    while let Some((name, is_merged)) = todo.pop() {
         let at = format!("/components/schemas/{}", crate::pointer::escape(&name));
         let Some(schema) = document.pointer(&at) else { continue };
-        if seen.insert(name) {
-            references(schema, &mut todo);
+        let first_time = if is_merged { merged.insert(name) } else { used.insert(name) };
+        if first_time {
+            let (fields, merges) = field_references(schema);
+            todo.extend(fields.into_iter().map(|name| (name, false)));
+            todo.extend(merges.into_iter().map(|name| (name, true)));
         }
     }
-    seen
+    used
+}
+
+/// The components a schema names as the type of a field (or of itself), and those it
+/// merges by `allOf`.
+fn field_references(schema: &Value) -> (Vec<String>, Vec<String>) {
+    let (mut fields, mut merges) = (Vec::new(), Vec::new());
+    fn walk(node: &Value, fields: &mut Vec<String>, merges: &mut Vec<String>) {
+        match node {
+            Value::Object(map) => {
+                let members = map.get("allOf").and_then(Value::as_array);
+                let merging = members.is_some_and(|m| m.len() > 1 || map.contains_key("properties"));
+                for (key, inner) in map {
+                    match (key.as_str(), inner) {
+                        ("allOf", Value::Array(members)) if merging => {
+                            for member in members {
+                                match member.get("$ref").and_then(Value::as_str).and_then(component_name) {
+                                    Some(name) => merges.push(name.to_string()),
+                                    None => walk(member, fields, merges),
+                                }
+                            }
+                        }
+                        _ => walk(inner, fields, merges),
+                    }
+                }
+                let named = map.get("$ref").and_then(Value::as_str).and_then(component_name);
+                if let Some(name) = named.filter(|name| format!("#/components/schemas/{name}") != NULL_VALUE)
+                {
+                    fields.push(name.to_string());
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(item, fields, merges)),
+            _ => {}
+        }
+    }
+    walk(schema, &mut fields, &mut merges);
+    (fields, merges)
 }

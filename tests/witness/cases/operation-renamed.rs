@@ -1,4 +1,4 @@
 //! breaks operation-renamed (`find_order`): the method and its builder carry the operationId.
-pub fn witness(client: &api::Client) -> api::builder::FindOrder<'_> {
-    api::ClientOrdersExt::find_order(client)
+pub fn witness(client: &api::Client) {
+    let _ = <api::Client as api::ClientOrdersExt>::find_order(client);
 }

@@ -1,4 +1,4 @@
-//! breaks operation-tag-changed (no function or associated item named `list_orders`): the method is on its first tag's trait.
+//! breaks operation-tag-changed (`list_orders` in trait `api::ClientOrdersExt`): the method is on its first tag's trait.
 pub fn witness(client: &api::Client) {
-    let _ = api::ClientOrdersExt::list_orders(client);
+    let _ = <api::Client as api::ClientOrdersExt>::list_orders(client);
 }
