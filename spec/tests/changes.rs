@@ -320,6 +320,15 @@ fn constraints_tightened_and_loosened() {
     });
     reads(&narrower, "constraint-tightened", Wire::Breaking, Rust::None, "builder::ListEcomOrders::total");
 
+    // Patterns: BirthDate's is sent (create and update). oasdiff:
+    // request-property-pattern-added / -changed / -removed, ERR, ERR, INFO.
+    let pattern = |edit: fn(&mut Value)| edited(|spec| edit(schema(spec, "BirthDate")));
+    let changed = pattern(|date| date["pattern"] = json!("^[0-9]{4}-[0-9]{2}$"));
+    reads(&changed, "constraint-tightened", Wire::Breaking, Rust::Runtime, "types::BirthDate");
+    let removed = pattern(|date| drop(date.as_object_mut().unwrap().remove("pattern")));
+    // No bound left: the validated newtype becomes a plain string.
+    reads(&removed, "constraint-loosened", Wire::Compatible, Rust::Compile, "types::BirthDate");
+
     // A bound on a decimal: the schema no longer matches the client's `Decimal`
     // conversion (build.rs), so the field becomes `f64`.
     let bounded = edited(|spec| properties(spec, "PriceFixRequest")["total"]["minimum"] = json!(0));
