@@ -139,107 +139,42 @@ pub struct Check {
 
 /// Every check, by id. Their effects are set where each is found (`compare.rs`), and
 /// `spec/tests/changes.rs` states the reading of an edit of each kind.
+#[rustfmt::skip]
 pub const CHECKS: &[Check] = &[
     Check { id: "operation-added", meaning: "a new method on the client" },
     Check { id: "operation-removed", meaning: "calls to it fail; its method is gone" },
-    Check {
-        id: "operation-renamed",
-        meaning: "the same call under a new operationId: the method and its builder are renamed",
-    },
-    Check {
-        id: "operation-moved",
-        meaning: "the same operationId at another method or path: old clients call what is no longer there",
-    },
-    Check {
-        id: "operation-tag-changed",
-        meaning: "its first tag names the extension trait that holds its method",
-    },
-    Check {
-        id: "parameter-added",
-        meaning: "a new parameter: optional, a new builder method; required, old calls lack it and the builder refuses to send without it",
-    },
-    Check {
-        id: "parameter-removed",
-        meaning: "old clients still send it, which servers ignore; its builder method is gone",
-    },
-    Check {
-        id: "parameter-made-required",
-        meaning: "old calls may lack it; the builder refuses to send without it",
-    },
+    Check { id: "operation-renamed", meaning: "the same call under a new operationId: the method and its builder are renamed" },
+    Check { id: "operation-moved", meaning: "the same operationId at another method or path: old clients call what is no longer there" },
+    Check { id: "operation-tag-changed", meaning: "its first tag names the extension trait that holds its method" },
+    Check { id: "parameter-added", meaning: "a new parameter: optional, a new builder method; required, old calls lack it and the builder refuses to send without it" },
+    Check { id: "parameter-removed", meaning: "old clients still send it, which servers ignore; its builder method is gone" },
+    Check { id: "parameter-made-required", meaning: "old calls may lack it; the builder refuses to send without it" },
     Check { id: "parameter-made-optional", meaning: "nothing breaks" },
-    Check {
-        id: "parameter-retyped",
-        meaning: "another type: old values may be refused, the builder takes another type",
-    },
-    Check {
-        id: "request-body-changed",
-        meaning: "the request body is added, removed, made required or refers to another schema",
-    },
-    Check {
-        id: "response-body-changed",
-        meaning: "the success body refers to another schema, or is added or removed",
-    },
+    Check { id: "parameter-retyped", meaning: "another type: old values may be refused, the builder takes another type" },
+    Check { id: "request-body-changed", meaning: "the request body is added, removed, made required or refers to another schema" },
+    Check { id: "response-body-changed", meaning: "the success body refers to another schema, or is added or removed" },
     Check { id: "response-status-added", meaning: "a status the operation did not declare" },
     Check { id: "response-status-removed", meaning: "a status the operation no longer declares" },
-    Check {
-        id: "request-property-added",
-        meaning: "request structs are exhaustive (literals stay possible), so any new field breaks literals; a required one also old calls",
-    },
-    Check {
-        id: "request-property-removed",
-        meaning: "servers ignore a field they do not know; its struct field is gone",
-    },
-    Check {
-        id: "response-property-added",
-        meaning: "old clients ignore it; response structs are non-exhaustive; a required one must be given to the type's builder",
-    },
-    Check {
-        id: "response-property-removed",
-        meaning: "an old client that requires it fails to decode; its struct field is gone",
-    },
+    Check { id: "request-property-added", meaning: "request structs are exhaustive (literals stay possible), so any new field breaks literals; a required one also old calls" },
+    Check { id: "request-property-removed", meaning: "servers ignore a field they do not know; its struct field is gone" },
+    Check { id: "response-property-added", meaning: "old clients ignore it; response structs are non-exhaustive; a required one must be given to the type's builder" },
+    Check { id: "response-property-removed", meaning: "an old client that requires it fails to decode; its struct field is gone" },
     Check { id: "property-added", meaning: "a field of a type no operation uses: its struct is exhaustive" },
-    Check {
-        id: "property-removed",
-        meaning: "a field of a type no operation uses: its struct field is gone",
-    },
-    Check {
-        id: "property-made-required",
-        meaning: "in a request, old calls may lack it; in a response, old clients have it; Option<T> becomes T unless null stays allowed",
-    },
-    Check {
-        id: "property-made-optional",
-        meaning: "in a response, old clients that require it fail; in a request, nothing; T becomes Option<T> unless it was nullable",
-    },
+    Check { id: "property-removed", meaning: "a field of a type no operation uses: its struct field is gone" },
+    Check { id: "property-made-required", meaning: "in a request, old calls may lack it; in a response, old clients have it; Option<T> becomes T unless null stays allowed" },
+    Check { id: "property-made-optional", meaning: "in a response, old clients that require it fail; in a request, nothing; T becomes Option<T> unless it was nullable" },
     Check { id: "property-nullable-added", meaning: "in a response, old clients cannot decode null" },
     Check { id: "property-nullable-removed", meaning: "in a request, old calls that send null are refused" },
-    Check {
-        id: "property-retyped",
-        meaning: "another type: old values no longer fit either way; the field's Rust type changes",
-    },
-    Check {
-        id: "enum-value-added",
-        meaning: "generated enums are non-exhaustive and responses decode an unlisted value as Received::Unlisted",
-    },
+    Check { id: "property-retyped", meaning: "another type: old values no longer fit either way; the field's Rust type changes" },
+    Check { id: "enum-value-added", meaning: "generated enums are non-exhaustive and responses decode an unlisted value as Received::Unlisted" },
     Check { id: "enum-value-removed", meaning: "in a request, old calls may send it; its variant is gone" },
-    Check {
-        id: "constraint-tightened",
-        meaning: "in a request, old values may be refused; in a response, old clients accept all that comes; a validated type refuses more",
-    },
-    Check {
-        id: "constraint-loosened",
-        meaning: "in a response, old clients may refuse what now comes; a validated type accepts more",
-    },
+    Check { id: "constraint-tightened", meaning: "in a request, old values may be refused; in a response, old clients accept all that comes; a validated type refuses more" },
+    Check { id: "constraint-loosened", meaning: "in a response, old clients may refuse what now comes; a validated type accepts more" },
     Check { id: "schema-added", meaning: "a new type" },
     Check { id: "schema-removed", meaning: "its type is gone" },
     Check { id: "schema-renamed", meaning: "the same schema under a new name: its type is renamed" },
     Check { id: "sensitive-mark-added", meaning: "Debug masks the field and recordings redact it" },
     Check { id: "sensitive-mark-removed", meaning: "Debug shows the field and recordings keep it" },
-    Check {
-        id: DOCS,
-        meaning: "descriptions, summaries, notes, titles: the generated docs change, nothing else",
-    },
-    Check {
-        id: "unclassified",
-        meaning: "a change the report does not read: read it yourself; counted as breaking",
-    },
+    Check { id: DOCS, meaning: "descriptions, summaries, notes, titles: the generated docs change, nothing else" },
+    Check { id: "unclassified", meaning: "a change the report does not read: read it yourself; counted as breaking" },
 ];

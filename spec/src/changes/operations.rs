@@ -32,35 +32,28 @@ pub fn compare(specs: &Specs<'_>, found: &mut Found) {
             renamed.push((old, new));
         }
     }
-    for new in new_ops
-        .iter()
-        .filter(|def| !paired(def, false) && !renamed.iter().any(|(_, n)| n.pointer == def.pointer))
-    {
+    // An operation alone on one side: where that side's spec has it.
+    let alone = |found: &mut Found, def: &OperationDef, side: Side, (check, wire, rust): Reading| {
+        let (document, done) = if side == Side::Old { (specs.old, "removed") } else { (specs.new, "added") };
         found.add(Finding {
-            check: "operation-added",
-            side: Side::New,
-            pointer: &new.pointer,
-            what: format!("operation `{}` added ({} {})", new.id, new.method, new.path),
-            wire: Wire::Compatible,
-            rust: Rust::None,
-            items: items_of(specs.new, new),
-            operations: vec![new.id.clone()],
+            check,
+            side,
+            pointer: &def.pointer,
+            what: format!("operation `{}` {done} ({} {})", def.id, def.method, def.path),
+            wire,
+            rust,
+            items: items_of(document, def),
+            operations: vec![def.id.clone()],
         });
+    };
+    let is_renamed = |def: &OperationDef| {
+        renamed.iter().any(|(o, n)| o.pointer == def.pointer || n.pointer == def.pointer)
+    };
+    for new in new_ops.iter().filter(|def| !paired(def, false) && !is_renamed(def)) {
+        alone(found, new, Side::New, ("operation-added", Wire::Compatible, Rust::None));
     }
-    for old in old_ops
-        .iter()
-        .filter(|def| !paired(def, true) && !renamed.iter().any(|(o, _)| o.pointer == def.pointer))
-    {
-        found.add(Finding {
-            check: "operation-removed",
-            side: Side::Old,
-            pointer: &old.pointer,
-            what: format!("operation `{}` removed ({} {})", old.id, old.method, old.path),
-            wire: Wire::Breaking,
-            rust: Rust::Compile,
-            items: items_of(specs.old, old),
-            operations: vec![old.id.clone()],
-        });
+    for old in old_ops.iter().filter(|def| !paired(def, true) && !is_renamed(def)) {
+        alone(found, old, Side::Old, ("operation-removed", Wire::Breaking, Rust::Compile));
     }
     for (old, new) in pairs.into_iter().chain(renamed) {
         Pair { specs, old, new }.compare(found);

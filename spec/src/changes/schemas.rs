@@ -21,11 +21,7 @@ pub struct Specs<'a> {
 
 /// Components whose schema is the same under another name: the old name → the new.
 pub fn renames(old: &Value, new: &Value) -> BTreeMap<String, String> {
-    let names = |document: &Value| -> BTreeSet<String> {
-        let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
-        schemas.into_iter().flatten().map(|(name, _)| name.clone()).collect()
-    };
-    let (old_names, new_names) = (names(old), names(new));
+    let (old_names, new_names) = (component_names(old), component_names(new));
     let schema = |document: &Value, name: &str| {
         document.pointer(&format!("/components/schemas/{}", crate::pointer::escape(name))).cloned()
     };
@@ -43,47 +39,40 @@ pub fn renames(old: &Value, new: &Value) -> BTreeMap<String, String> {
 
 /// Compares every component.
 pub fn compare(specs: &Specs<'_>, found: &mut Found) {
-    let names = |document: &Value| -> BTreeSet<String> {
-        let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
-        schemas.into_iter().flatten().map(|(name, _)| name.clone()).collect()
-    };
-    let (old_names, new_names) = (names(specs.old), names(specs.new));
-    for (old_name, new_name) in specs.renames {
-        let at = schema_at(new_name);
+    let (old_names, new_names) = (component_names(specs.old), component_names(specs.new));
+    // A whole schema: its type, where the side's spec has it.
+    let whole = |found: &mut Found,
+                 (check, side, name): (&'static str, Side, &str),
+                 what: String,
+                 rust,
+                 type_of: &str| {
+        let uses = if side == Side::Old { specs.old_uses } else { specs.new_uses };
         found.add(Finding {
-            check: "schema-renamed",
-            side: Side::New,
-            pointer: &at,
-            what: format!("schema `{old_name}` renamed `{new_name}`"),
+            check,
+            side,
+            pointer: &schema_at(name),
+            what,
             wire: Wire::Compatible,
-            rust: Rust::Compile,
-            items: vec![format!("types::{}", names::type_name(old_name))],
-            operations: specs.new_uses.operations(new_name),
+            rust,
+            items: vec![format!("types::{}", names::type_name(type_of))],
+            operations: uses.operations(name),
         });
+    };
+    for (old_name, new_name) in specs.renames {
+        let what = format!("schema `{old_name}` renamed `{new_name}`");
+        whole(found, ("schema-renamed", Side::New, new_name), what, Rust::Compile, old_name);
     }
     for name in new_names.difference(&old_names).filter(|n| !specs.renames.values().any(|r| r == *n)) {
-        found.add(Finding {
-            check: "schema-added",
-            side: Side::New,
-            pointer: &schema_at(name),
-            what: format!("schema `{name}` added"),
-            wire: Wire::Compatible,
-            rust: Rust::None,
-            items: vec![format!("types::{}", names::type_name(name))],
-            operations: specs.new_uses.operations(name),
-        });
+        whole(found, ("schema-added", Side::New, name), format!("schema `{name}` added"), Rust::None, name);
     }
     for name in old_names.difference(&new_names).filter(|n| !specs.renames.contains_key(*n)) {
-        found.add(Finding {
-            check: "schema-removed",
-            side: Side::Old,
-            pointer: &schema_at(name),
-            what: format!("schema `{name}` removed"),
-            wire: Wire::Compatible,
-            rust: Rust::Compile,
-            items: vec![format!("types::{}", names::type_name(name))],
-            operations: specs.old_uses.operations(name),
-        });
+        whole(
+            found,
+            ("schema-removed", Side::Old, name),
+            format!("schema `{name}` removed"),
+            Rust::Compile,
+            name,
+        );
     }
     for name in old_names.intersection(&new_names) {
         let (Some(old), Some(new)) = (shape::component(specs.old, name), shape::component(specs.new, name))
@@ -518,6 +507,11 @@ fn describe(component: &Component) -> String {
         Component::Enum(_) => "an enum".into(),
         Component::Other(shape) => shape.kind(),
     }
+}
+
+fn component_names(document: &Value) -> BTreeSet<String> {
+    let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+    schemas.into_iter().flatten().map(|(name, _)| name.clone()).collect()
 }
 
 fn schema_at(name: &str) -> String {
