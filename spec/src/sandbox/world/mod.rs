@@ -656,6 +656,17 @@ mod tests {
         assert_eq!(refused.field, "body.items");
     }
 
+    /// A clock moved past what a date can show (a test's `advance`) is refused, not a
+    /// panic, and the fix is not kept.
+    #[test]
+    fn a_clock_past_the_dates_is_a_refusal() {
+        let mut world = world();
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(100_000_000_000_000);
+        let refused = world.price_fix(&json!({"customer_external_id": "C"}), far).unwrap_err();
+        assert_eq!(refused.message, "the sandbox's clock is past the dates it can show");
+        assert!(world.fixes.is_empty());
+    }
+
     #[test]
     fn every_stored_string_is_bounded() {
         let mut world = world();
