@@ -261,78 +261,55 @@ impl Pair<'_> {
     }
 
     fn request_body(&self, found: &mut Found) {
-        let body = |document: &'_ Value, def: &OperationDef| -> (Option<String>, bool) {
-            let body = &def.object(document)["requestBody"];
-            let name = document::json_schema(body).map(|schema| shape::shape(document, schema, "").kind());
-            (name, body["required"] == Value::Bool(true))
-        };
-        let ((old_schema, old_required), (new_schema, new_required)) =
-            (body(self.specs.old, self.old), body(self.specs.new, self.new));
+        let body = |document, def: &OperationDef| &def.object(document)["requestBody"];
+        let (old_body, new_body) = (body(self.specs.old, self.old), body(self.specs.new, self.new));
         let at = format!("{}/requestBody", self.new.pointer);
         let items = vec![names::operation_builder(&self.new.id)];
-        let renamed = |a: &str, b: &str| {
-            self.specs.renames.iter().any(|(o, n)| format!("`{o}`") == a && format!("`{n}`") == b)
-        };
-        match (&old_schema, &new_schema) {
-            (Some(a), Some(b)) if a == b || renamed(a, b) => {}
-            (None, None) => {}
-            (a, b) => {
-                let what = format!(
-                    "request body changed from {} to {}",
-                    a.as_deref().unwrap_or("none"),
-                    b.as_deref().unwrap_or("none")
-                );
-                self.add(
-                    found,
-                    ("request-body-changed", Wire::Breaking, Rust::Compile),
-                    &at,
-                    what,
-                    items.clone(),
-                );
-            }
+        let (old_kind, new_kind) = (body_kind(self.specs.old, old_body), body_kind(self.specs.new, new_body));
+        if !self.same_body(&old_kind, &new_kind) {
+            let what = format!("request body changed from {} to {}", or_none(&old_kind), or_none(&new_kind));
+            self.add(
+                found,
+                ("request-body-changed", Wire::Breaking, Rust::Compile),
+                &at,
+                what,
+                items.clone(),
+            );
         }
-        if !old_required && new_required && old_schema.is_some() {
+        let required = |body: &Value| body["required"] == Value::Bool(true);
+        if !required(old_body) && required(new_body) && old_kind.is_some() {
             let what = "request body made required".to_string();
             self.add(found, ("request-body-changed", Wire::Breaking, Rust::Runtime), &at, what, items);
         }
     }
 
     fn responses(&self, found: &mut Found) {
-        let statuses = |document: &Value, def: &OperationDef| -> Vec<String> {
-            def.object(document)["responses"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(s, _)| s.clone())
-                .collect()
+        let responses = |document, def: &OperationDef| def.object(document)["responses"].as_object();
+        let (old_responses, new_responses) =
+            (responses(self.specs.old, self.old), responses(self.specs.new, self.new));
+        let statuses = |responses: Option<&serde_json::Map<String, Value>>| -> Vec<String> {
+            responses.into_iter().flatten().map(|(status, _)| status.clone()).collect()
         };
-        let (old_statuses, new_statuses) =
-            (statuses(self.specs.old, self.old), statuses(self.specs.new, self.new));
+        let (old_statuses, new_statuses) = (statuses(old_responses), statuses(new_responses));
+        let kind = |document, def: &OperationDef, status: &str| {
+            body_kind(document, &def.object(document)["responses"][status])
+        };
         let items = vec![names::operation_method(&self.new.id, first_tag(self.specs.new, self.new))];
-        let success_body = |document: &Value, def: &OperationDef, status: &str| {
-            let response = &def.object(document)["responses"][status];
-            let response = document::resolve(document, response).unwrap_or(response);
-            document::json_schema(response).map(|schema| shape::shape(document, schema, "").kind())
-        };
-        let bodies: Vec<Option<String>> = old_statuses
+        let old_successes: Vec<Option<String>> = old_statuses
             .iter()
             .filter(|s| s.starts_with('2'))
-            .map(|s| success_body(self.specs.old, self.old, s))
+            .map(|s| kind(self.specs.old, self.old, s))
             .collect();
         for status in new_statuses.iter().filter(|s| !old_statuses.contains(s)) {
             // Only success responses make the generated return type: another with the
             // same body changes nothing; one with another body the generator refuses
             // (progenitor 0.15 takes one success type), so the client is not built.
-            let same_body = bodies.iter().all(|body| *body == success_body(self.specs.new, self.new, status));
+            let body = kind(self.specs.new, self.new, status);
+            let same_body = old_successes.iter().all(|old| self.same_body(old, &body));
             let rust = if status.starts_with('2') && !same_body { Rust::Compile } else { Rust::None };
             let at = format!("{}/responses/{}", self.new.pointer, crate::pointer::escape(status));
-            self.add(
-                found,
-                ("response-status-added", Wire::Compatible, rust),
-                &at,
-                format!("response {status} added"),
-                items.clone(),
-            );
+            let what = format!("response {status} added");
+            self.add(found, ("response-status-added", Wire::Compatible, rust), &at, what, items.clone());
         }
         for status in old_statuses.iter().filter(|s| !new_statuses.contains(s)) {
             let (wire, rust) = if status.starts_with('2') {
@@ -341,33 +318,14 @@ impl Pair<'_> {
                 (Wire::Compatible, Rust::None)
             };
             let at = format!("{}/responses", self.new.pointer);
-            self.add(
-                found,
-                ("response-status-removed", wire, rust),
-                &at,
-                format!("response {status} removed"),
-                items.clone(),
-            );
+            let what = format!("response {status} removed");
+            self.add(found, ("response-status-removed", wire, rust), &at, what, items.clone());
         }
         for status in new_statuses.iter().filter(|s| s.starts_with('2') && old_statuses.contains(s)) {
-            let schema = |document: &Value, def: &OperationDef| {
-                let response = &def.object(document)["responses"][status.as_str()];
-                let response = document::resolve(document, response).unwrap_or(response);
-                document::json_schema(response).map(|schema| shape::shape(document, schema, "").kind())
-            };
-            let (a, b) = (schema(self.specs.old, self.old), schema(self.specs.new, self.new));
-            let renamed = self
-                .specs
-                .renames
-                .iter()
-                .any(|(o, n)| a == Some(format!("`{o}`")) && b == Some(format!("`{n}`")));
-            if a != b && !renamed {
+            let (a, b) = (kind(self.specs.old, self.old, status), kind(self.specs.new, self.new, status));
+            if !self.same_body(&a, &b) {
                 let at = format!("{}/responses/{status}", self.new.pointer);
-                let what = format!(
-                    "response {status} body changed from {} to {}",
-                    a.as_deref().unwrap_or("none"),
-                    b.as_deref().unwrap_or("none")
-                );
+                let what = format!("response {status} body changed from {} to {}", or_none(&a), or_none(&b));
                 self.add(
                     found,
                     ("response-body-changed", Wire::Breaking, Rust::Compile),
@@ -378,6 +336,27 @@ impl Pair<'_> {
             }
         }
     }
+
+    /// Whether two bodies (their kinds, `None` for none) are the same type, a renamed
+    /// component counting as the same.
+    fn same_body(&self, old: &Option<String>, new: &Option<String>) -> bool {
+        old == new
+            || self
+                .specs
+                .renames
+                .iter()
+                .any(|(o, n)| *old == Some(format!("`{o}`")) && *new == Some(format!("`{n}`")))
+    }
+}
+
+/// The kind of a request body's or a response's JSON schema, if it has one.
+fn body_kind(document: &Value, holder: &Value) -> Option<String> {
+    let holder = document::resolve(document, holder).unwrap_or(holder);
+    document::json_schema(holder).map(|schema| shape::shape(document, schema, "").kind())
+}
+
+fn or_none(kind: &Option<String>) -> &str {
+    kind.as_deref().unwrap_or("none")
 }
 
 /// Where a parameter is written: in the operation's list, the path item's, or a component.
