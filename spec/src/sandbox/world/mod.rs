@@ -111,6 +111,10 @@ fn refuse<T>(field: &str, message: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal { field: field.into(), message: message.into() })
 }
 
+fn no_customer(field: &str) -> Refusal {
+    Refusal { field: field.into(), message: "no customer has this external id; create it first".into() }
+}
+
 /// A sum or balance past what an exact decimal holds (about 7.9e28).
 fn too_large(field: &str) -> Refusal {
     Refusal { field: field.into(), message: "the trade is too large for the sandbox to price or hold".into() }
@@ -285,10 +289,11 @@ impl World {
     }
 
     fn customer(&self, id: &str, field: &str) -> Result<&Customer, Refusal> {
-        match self.customers.get(id) {
-            Some(customer) => Ok(customer),
-            None => refuse(field, "no customer has this external id; create it first"),
-        }
+        self.customers.get(id).ok_or_else(|| no_customer(field))
+    }
+
+    fn customer_mut(&mut self, id: &str, field: &str) -> Result<&mut Customer, Refusal> {
+        self.customers.get_mut(id).ok_or_else(|| no_customer(field))
     }
 
     pub fn get_customer(&self, id: &str) -> Result<Value, Refusal> {
@@ -344,10 +349,7 @@ impl World {
         }
         let wallets = match holder {
             Holder::Partner => &mut self.partner,
-            Holder::Customer(id) => match self.customers.get_mut(id) {
-                Some(customer) => &mut customer.wallets,
-                None => return refuse("external_id", "no customer has this external id; create it first"),
-            },
+            Holder::Customer(id) => &mut self.customer_mut(id, "external_id")?.wallets,
         };
         wallets.insert(currency_id, amount);
         Ok(())
@@ -369,12 +371,9 @@ impl World {
     /// answers, so `data` is an empty object.
     pub fn create_address(&mut self, body: &Value) -> Result<Value, Refusal> {
         let id = text(body, "external_customer_id");
-        self.customer(id, "body.external_customer_id")?;
+        let customer = self.customer_mut(id, "body.external_customer_id")?;
         let address = body.clone();
         check_bytes(&address, MAX_ADDRESS_BYTES, "body", "of an address")?;
-        let Some(customer) = self.customers.get_mut(id) else {
-            return refuse("body.external_customer_id", "no customer has this external id; create it first");
-        };
         if customer.addresses.len() >= MAX_ADDRESSES {
             return refuse(
                 "body.external_customer_id",
