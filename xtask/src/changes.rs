@@ -63,9 +63,6 @@ pub struct Edit {
     pub old: String,
     #[serde(skip)]
     pub new: String,
-    /// The file the new side's lines are in, for annotations.
-    #[serde(skip)]
-    pub new_file: String,
     #[serde(flatten)]
     pub report: Report,
     /// What the release means while the crate is 0.x.
@@ -73,13 +70,13 @@ pub struct Edit {
 }
 
 /// Reads the edit from `old` to `new`; `Err` when either cannot be read as a spec.
-pub fn run(old: &Source, new: &Source, new_file: &str) -> Result<Edit, String> {
+pub fn run(old: &Source, new: &Source) -> Result<Edit, String> {
     let report = report(&old.text, &new.text).map_err(|(side, e)| {
         let name = if side == Side::Old { &old.name } else { &new.name };
         e.in_file(name)
     })?;
     let zero_x = report.bump.for_zero_x();
-    Ok(Edit { old: old.name.clone(), new: new.name.clone(), new_file: new_file.to_string(), report, zero_x })
+    Ok(Edit { old: old.name.clone(), new: new.name.clone(), report, zero_x })
 }
 
 impl Edit {
@@ -194,7 +191,7 @@ impl Edit {
             };
             let mut parameters = Vec::new();
             if let (Side::New, Some(line)) = (change.side, change.line) {
-                parameters.push(format!("file={}", self.new_file));
+                parameters.push(format!("file={}", self.new));
                 parameters.push(format!("line={line}"));
             }
             parameters.push(format!("title={}", change.check));

@@ -175,8 +175,7 @@ fn main() -> ExitCode {
             let sources = changes::Source::read(&old, &spec_file).and_then(|old| {
                 Ok((old, changes::Source::read(&new_file.display().to_string(), &spec_file)?))
             });
-            let edit =
-                sources.and_then(|(old, new)| changes::run(&old, &new, &new_file.display().to_string()));
+            let edit = sources.and_then(|(old, new)| changes::run(&old, &new));
             let edit = match edit {
                 Ok(edit) => edit,
                 Err(e) => {
