@@ -21,8 +21,11 @@ fn main() {
         for file in files {
             let name = file.strip_prefix(root.join("recordings")).expect("under recordings");
             let name = name.to_str().expect("recording names are UTF-8").replace('\\', "/");
-            let path = file.to_str().expect("paths are UTF-8");
-            rows += &format!("    ({name:?}, include_str!({path:?})),\n");
+            // Located from the crate's own directory when the crate compiles, not from
+            // here: a target directory shared by two checkouts keeps this file, and an
+            // absolute path would name the checkout that wrote it.
+            let path = format!("/recordings/{name}");
+            rows += &format!("    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {path:?}))),\n");
         }
     }
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
