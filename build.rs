@@ -5,6 +5,9 @@
 //! Money and metal amounts are `{type: number, format: decimal}` in the spec and
 //! become `rust_decimal::Decimal` here. A spec that cannot be read or generated
 //! stops the build with the file, the place in it and the reason.
+//!
+//! The generated code names this crate only as `crate::for_generated::<name>`: the names
+//! `src/for_generated.rs` lends it (`check_lent` stops the build when one is missing).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::{env, fs, panic, path::Path, process};
@@ -15,17 +18,23 @@ use schemars::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
 const SPEC: &str = minted_spec::YAML_NAME;
+/// What this crate lends the generated code.
+const LENT: &str = "src/for_generated.rs";
 
 fn main() {
-    // Only the YAML: a recording, the inventory or the spec's README regenerate nothing.
+    // Only the YAML (and what this crate lends the code): a recording, the inventory or
+    // the spec's README regenerate nothing.
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={SPEC}");
+    println!("cargo:rerun-if-changed={LENT}");
     let Generated { marked, document, spec, mut generator, client, received_fields } =
         generate(minted_spec::YAML);
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
-    write(&out_dir.join("codegen.rs"), &prettyplease::unparse(&client));
+    let code = prettyplease::unparse(&client);
+    check_lent(&code);
+    write(&out_dir.join("codegen.rs"), &code);
     write(&out_dir.join("operations.rs"), &operation_table(&document, &marked));
     // For the tests: each test of a newer server's values covers them all.
     write(&out_dir.join("received_fields.txt"), &(received_fields.join("\n") + "\n"));
@@ -37,6 +46,33 @@ fn main() {
     if feature("mock") {
         let mock = generated(&document, || generator.httpmock(&spec, "crate"));
         write(&out_dir.join("httpmock.rs"), &prettyplease::unparse(&mock));
+    }
+}
+
+/// Stops the build, saying what to do, when the code names `crate::for_generated::X`
+/// and `src/for_generated.rs` lends no `X`: a compile error in generated code would not say.
+fn check_lent(code: &str) {
+    let stop = |reason: String| -> ! {
+        eprintln!("error: {LENT}: {reason}");
+        process::exit(1)
+    };
+    let lent = fs::read_to_string(LENT).unwrap_or_else(|e| stop(e.to_string()));
+    let lent: BTreeSet<&str> = lent
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub(crate) use ")?.strip_suffix(';'))
+        .flat_map(|path| match path.split_once('{') {
+            Some((_, names)) => names.trim_end_matches('}').split(',').map(str::trim).collect(),
+            None => vec![path.rsplit("::").next().unwrap_or(path)],
+        })
+        .collect();
+    for (at, _) in code.match_indices("crate::for_generated::") {
+        let name = code[at + "crate::for_generated::".len()..]
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or_default();
+        if !lent.contains(name) {
+            stop(format!("the generated code names `crate::for_generated::{name}`, which this file does not lend; lend it here"));
+        }
     }
 }
 
@@ -155,7 +191,7 @@ fn settings() -> GenerationSettings {
         )
         // Authentication, the API's headers and error classification live in
         // `src/transport.rs`, as the client's hooks; a missing impl is a compile error.
-        .with_inner_type(quote::quote!(crate::transport::ClientState))
+        .with_inner_type(quote::quote!(crate::for_generated::ClientState))
         .with_hooks(HooksMode::Expected);
     if feature("cli") {
         // The generated CLI's `CliConfig` requires `JsonSchema` of every response type.
@@ -192,8 +228,7 @@ fn generated(
 
 /// The generated code decodes each 200 body with `ResponseValue::from_response`; the
 /// client's hooks have decoded it already (for the verdict and a decode error's path),
-/// so it calls `crate::transport::response_value` instead, which takes that value: one
-/// decode per body.
+/// so it calls `response_value` instead, which takes that value: one decode per body.
 fn decode_once(file: &mut syn::File) {
     struct Calls(usize);
     impl syn::visit_mut::VisitMut for Calls {
@@ -202,7 +237,7 @@ fn decode_once(file: &mut syn::File) {
             if let syn::Expr::Path(path) = &*call.func {
                 let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
                 if names == ["ResponseValue", "from_response"] {
-                    *call.func = syn::parse_quote!(crate::transport::response_value);
+                    *call.func = syn::parse_quote!(crate::for_generated::response_value);
                     self.0 += 1;
                 }
             }
@@ -216,7 +251,7 @@ fn decode_once(file: &mut syn::File) {
 }
 
 /// Every response is the envelope `{data, success, code, message}`; each generated
-/// struct of that shape gets `crate::envelope::Envelope`, with `data`'s type as generated.
+/// struct of that shape gets `Envelope`, with `data`'s type as generated.
 fn implement_envelope(file: &mut syn::File) {
     let types = module(&mut file.items, "types");
     let mut impls = Vec::new();
@@ -234,7 +269,7 @@ fn implement_envelope(file: &mut syn::File) {
         }
         let (name, data) = (&envelope.ident, &data.ty);
         impls.push(syn::parse_quote! {
-            impl crate::envelope::Envelope for #name {
+            impl crate::for_generated::Envelope for #name {
                 type Data = #data;
                 fn success(&self) -> bool { self.success }
                 fn code(&self) -> i64 { self.code }
@@ -249,8 +284,8 @@ fn implement_envelope(file: &mut syn::File) {
 /// Forward compatibility (the README's "Forward compatibility" section). In every
 /// response-side struct (reachable through its fields' types from an operation's 200
 /// envelope, and from no request body or parameter), each field of a generated enum `E`
-/// reads `crate::Received<E>`, in the struct and in its builder, so that a value a newer
-/// server sends is data, not a failed call. Those structs and every enum are
+/// reads `Received<E>`, in the struct and in its builder, so that a value a newer server
+/// sends is data, not a failed call. Those structs and every enum are
 /// `#[non_exhaustive]`, so that a field or value a newer spec adds breaks no caller's
 /// build. Request structs keep the plain enum (we never send a value the spec does not
 /// list) and stay exhaustive (partners build them as struct literals); a struct reachable
@@ -411,7 +446,7 @@ fn item_of(item: &syn::Item) -> Option<String> {
 }
 
 /// Rewrites each type in `item` that names one of `enums` (`OrderStatus`,
-/// `super::OrderStatus`) as `crate::Received<...>` of it; how many it rewrote.
+/// `super::OrderStatus`) as `Received<...>` of it; how many it rewrote.
 fn wrap_enums(item: &mut syn::Item, enums: &BTreeSet<String>) -> usize {
     struct Wrap<'a> {
         enums: &'a BTreeSet<String>,
@@ -432,7 +467,7 @@ fn wrap_enums(item: &mut syn::Item, enums: &BTreeSet<String>) -> usize {
                     .skip(1)
                     .all(|s| ["super", "self", "crate", "types"].iter().any(|w| s.ident == w))
             {
-                *ty = syn::parse_quote!(crate::Received<#path>);
+                *ty = syn::parse_quote!(crate::for_generated::Received<#path>);
                 self.wrapped += 1;
                 return;
             }
@@ -444,8 +479,8 @@ fn wrap_enums(item: &mut syn::Item, enums: &BTreeSet<String>) -> usize {
     wrap.wrapped
 }
 
-/// `crate::WireValue` for each generated enum of unit variants (`crate::Received::as_str`
-/// needs it): each variant's name as serde reads and writes it.
+/// `WireValue` for each generated enum of unit variants (`Received::as_str` needs it):
+/// each variant's name as serde reads and writes it.
 fn implement_wire_value(file: &mut syn::File) {
     let types = module(&mut file.items, "types");
     let impls: Vec<syn::Item> = unit_enums(types).map(wire_value).collect();
@@ -461,8 +496,8 @@ fn unit_enums(items: &[syn::Item]) -> impl Iterator<Item = &syn::ItemEnum> {
     })
 }
 
-/// `crate::WireValue` for an enum of unit variants: each variant's `#[serde(rename)]`,
-/// else its own name.
+/// `WireValue` for an enum of unit variants: each variant's `#[serde(rename)]`, else its
+/// own name.
 fn wire_value(e: &syn::ItemEnum) -> syn::Item {
     if e.attrs.iter().any(|attr| attr.path().is_ident("serde")) {
         fail(
@@ -488,7 +523,7 @@ fn wire_value(e: &syn::ItemEnum) -> syn::Item {
     });
     let name = &e.ident;
     syn::parse_quote! {
-        impl crate::WireValue for #name {
+        impl crate::for_generated::WireValue for #name {
             fn as_str(&self) -> &'static str {
                 match self { #(#arms,)* }
             }
@@ -614,7 +649,7 @@ fn strip_our_extensions(value: &mut Value) {
 /// Each generated type with a field marked `x-sensitive` (and its builder) gets a
 /// `Debug` that shows that field as `<masked>` and the rest as derived; a field of
 /// open JSON (`serde_json::Value`, a map of them), which no mark reaches, is shown
-/// through `crate::redact::Masked`, which masks by name. A mark that names no
+/// through `Masked`, which masks by name. A mark that names no
 /// generated field stops the build: nothing may leak by a silent miss.
 fn mask_sensitive_fields(file: &mut syn::File, marked: &BTreeMap<String, BTreeSet<String>>) {
     let types = module(&mut file.items, "types");
@@ -671,7 +706,7 @@ fn mask_in(items: &mut Vec<syn::Item>, marked: &BTreeMap<String, BTreeSet<String
             // A newtype over open JSON (`OpenBody`).
             let shown = (0..unnamed.unnamed.len())
                 .map(syn::Index::from)
-                .map(|index| quote::quote!(.field(&crate::redact::Masked(&self.#index))));
+                .map(|index| quote::quote!(.field(&crate::for_generated::Masked(&self.#index))));
             quote::quote!(f.debug_tuple(#label) #(#shown)* .finish())
         } else {
             let shown = strukt.fields.iter().filter_map(|field| Some((field.ident.as_ref()?, &field.ty)));
@@ -682,7 +717,7 @@ fn mask_in(items: &mut Vec<syn::Item>, marked: &BTreeMap<String, BTreeSet<String
                         masked += 1;
                         quote::quote!(.field(#field, &format_args!("<masked>")))
                     } else if is_open_json(ty) {
-                        quote::quote!(.field(#field, &crate::redact::Masked(&self.#ident)))
+                        quote::quote!(.field(#field, &crate::for_generated::Masked(&self.#ident)))
                     } else {
                         quote::quote!(.field(#field, &self.#ident))
                     }

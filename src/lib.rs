@@ -80,6 +80,7 @@ mod auth;
 mod config;
 pub mod envelope;
 mod error;
+mod for_generated;
 mod operations;
 mod received;
 mod record;

@@ -14,8 +14,9 @@ fn no_generated_number_is_a_float() {
     assert!(!generated.contains("f64") && !generated.contains("f32"), "a float in the generated client");
 }
 
-/// The build script regenerates the client when the YAML changes, and for nothing else
-/// in `spec/` (a recording, the inventory, the README), which would recompile it for naught.
+/// The build script regenerates the client when the YAML changes (or what this crate
+/// lends the generated code), and for nothing else in `spec/` (a recording, the
+/// inventory, the README), which would recompile it for naught.
 #[test]
 fn the_build_script_reruns_only_for_the_yaml() {
     // `$OUT_DIR/../output` is what the build script told cargo.
@@ -24,7 +25,7 @@ fn the_build_script_reruns_only_for_the_yaml() {
     let mut watched: Vec<&str> =
         told.lines().filter_map(|line| line.strip_prefix("cargo:rerun-if-changed=")).collect();
     watched.sort_unstable();
-    assert_eq!(watched, ["build.rs", "spec/minted-connect.yaml"], "{told}");
+    assert_eq!(watched, ["build.rs", "spec/minted-connect.yaml", "src/for_generated.rs"], "{told}");
 }
 
 /// The names a change report gives the generated items are the generator's: every
@@ -93,4 +94,28 @@ fn is_generated(generated: &str, item: &str) -> bool {
             .is_some_and(|body| body.contains(&format!("fn {method}("))),
         _ => false,
     }
+}
+
+/// The generated code names this crate only through `crate::for_generated`: a rename
+/// in `src/` then fails there, or in the build script's check of what it lends (which
+/// says what to do), never as an unresolved path inside generated code.
+#[test]
+fn generated_code_names_this_crate_only_through_for_generated() {
+    let build = include_str!("../build.rs");
+    let code = build.lines().filter(|line| !line.trim_start().starts_with("//"));
+    let mut written = 0;
+    for line in code {
+        for (at, _) in line.match_indices("crate::") {
+            let path: String =
+                line[at..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+            assert!(
+                path.starts_with("crate::for_generated::"),
+                "build.rs writes `{path}` into generated code; lend it in src/for_generated.rs and write `crate::for_generated::` instead"
+            );
+            written += 1;
+        }
+    }
+    assert!(written >= 6, "{written} paths");
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+    assert!(!generated.replace("crate::for_generated::", "").contains("crate::"), "a path of ours outside for_generated");
 }

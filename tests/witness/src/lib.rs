@@ -2,16 +2,15 @@
 //! old.yaml and [`new`] from new.yaml. The names the generated code takes from the
 //! client crate are given here: its public ones as they are, its private hooks as
 //! stand-ins (the witnesses compile against the clients, they never run them; the
-//! specs have no open JSON, so `redact::Masked` is not needed).
+//! specs have no open JSON, so `Masked` is not needed).
 
-pub use minted_connect::{Received, WireValue};
 pub use rust_decimal::Decimal;
 
-mod envelope {
+/// What the client crate's `for_generated` lends the generated code.
+mod for_generated {
     pub use minted_connect::envelope::Envelope;
-}
-
-mod transport {
+    pub use minted_connect::{Received, WireValue};
+    
     /// What a client carries besides its URL (nothing, here).
     #[derive(Clone, Debug, Default)]
     pub struct ClientState;
@@ -28,12 +27,12 @@ mod transport {
 #[allow(clippy::all, missing_docs, unused_imports, dead_code)]
 pub mod old {
     include!(concat!(env!("OUT_DIR"), "/old.rs"));
-    impl progenitor_client::ClientHooks<crate::transport::ClientState> for Client {}
+    impl progenitor_client::ClientHooks<crate::for_generated::ClientState> for Client {}
 }
 
 /// The client of new.yaml.
 #[allow(clippy::all, missing_docs, unused_imports, dead_code)]
 pub mod new {
     include!(concat!(env!("OUT_DIR"), "/new.rs"));
-    impl progenitor_client::ClientHooks<crate::transport::ClientState> for Client {}
+    impl progenitor_client::ClientHooks<crate::for_generated::ClientState> for Client {}
 }
