@@ -4,6 +4,7 @@ use crate::auth::{Credentials, DigestSession};
 use crate::error::Error;
 use crate::record::Recorder;
 use crate::retry::RetryPolicy;
+use crate::tls;
 use crate::transport::ClientState;
 use crate::{Client, STAGING_URL};
 use progenitor_client::ClientInfo;
@@ -137,13 +138,20 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] when the base URL is not an `http` or `https` URL, when the
     /// client id, language or api-version is not a valid header value, or when the HTTP
-    /// client cannot be made (no TLS backend, say). Nothing is sent: credentials are
+    /// client cannot be made; when the URL is `https` and the build has no TLS backend. Nothing is sent: credentials are
     /// first checked by the server, on the first call.
     pub fn build(self) -> Result<Client, Error> {
         let url = url::Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("base URL {:?}: {e}", self.base_url)))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Error::Config(format!("base URL {:?}: not http or https", self.base_url)));
+        }
+        if url.scheme() == "https" && !tls::AVAILABLE && self.http.is_none() {
+            return Err(Error::Config(format!(
+                "base URL {:?}: this build has no TLS; enable one of the features {}",
+                self.base_url,
+                tls::FEATURES
+            )));
         }
         let header = |name: &str, value: &str| {
             HeaderValue::from_str(value)
@@ -161,7 +169,7 @@ impl ClientBuilder {
         };
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => tls::http_client()?
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)

@@ -86,6 +86,7 @@ mod received;
 mod record;
 mod redact;
 mod retry;
+mod tls;
 mod transport;
 
 pub use config::{ClientBuilder, Variable};
