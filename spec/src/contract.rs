@@ -1,7 +1,9 @@
 //! The spec, read once and compiled into what each exchange is checked against.
 
 use crate::document::{self, OperationDef, json_schema};
+use crate::error::{ErrorKind, Place};
 use crate::har::Scope;
+use crate::pointer;
 use crate::schema::{COMPONENTS_URI, Translator};
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
@@ -10,15 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Why a spec cannot be used at all; `verify` exits with status 2 on it.
-#[derive(Debug)]
-pub struct SpecError(pub String);
-
-impl std::fmt::Display for SpecError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::error::SpecError;
 
 /// The spec document with its components translated, ready to compile operations from.
 pub struct Spec {
@@ -112,14 +106,16 @@ impl Spec {
 
     /// Reads a spec file.
     pub fn read(file: &Path) -> Result<Spec, SpecError> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| SpecError(format!("{}: cannot read the spec: {e}", file.display())))?;
-        Spec::parse(&file.display().to_string(), &text)
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            SpecError::new(ErrorKind::Unreadable, format!("cannot read the spec: {e}")).in_file(&name)
+        })?;
+        Spec::parse(&name, &text)
     }
 
     /// Reads a spec's text; `file` names it in messages.
     pub fn parse(file: &str, text: &str) -> Result<Spec, SpecError> {
-        let document = document::parse(text).map_err(|e| SpecError(e.in_file(file)))?;
+        let document = document::parse(text).map_err(|e| e.in_file(file))?;
         Spec::from_document(file, document)
     }
 
@@ -133,7 +129,10 @@ impl Spec {
         let registry = jsonschema::Registry::new()
             .add(COMPONENTS_URI, components.clone())
             .and_then(|registry| registry.prepare())
-            .map_err(|e| SpecError(format!("{file}: /components/schemas: {e}")))?;
+            .map_err(|e| {
+                let at = Place::Pointer("/components/schemas".into());
+                SpecError::new(ErrorKind::InvalidSchema, e.to_string()).in_file(file).at(at)
+            })?;
         Ok(Spec {
             file: file.to_string(),
             document,
@@ -155,7 +154,7 @@ impl Spec {
             .build(&self.components);
         let e = checked.err()?;
         let at = e.instance_path().as_str().replacen("/$defs", "/components/schemas", 1);
-        Some(SpecError(format!("{}: {at}: {e}", self.file)))
+        Some(refused(&e, e.to_string()).in_file(&self.file).at(Place::Pointer(at)))
     }
 
     /// Every operation the spec declares.
@@ -182,19 +181,24 @@ impl Spec {
             .filter_map(|url| url::Url::parse(url).ok())
     }
 
-    /// Compiles the checks of one operation.
+    /// Compiles the checks of one operation. An error is placed at the node it is
+    /// about: where a `$ref` is that resolves to nothing, or the parameter, request
+    /// body or response whose schema does not compile (in `components` when it is a
+    /// `$ref`'s).
     pub fn compile(&self, def: &OperationDef) -> Result<Operation, SpecError> {
         let operation = def.object(&self.document);
-        let at =
-            |what: &str| format!("{}: operation {} ({} {}), {what}", self.file, def.id, def.method, def.path);
+        let placed = |e: SpecError, at: String| e.in_file(&self.file).at(Place::Pointer(at));
 
-        let path_item = def.path_item(&self.document);
+        let path_item_at = format!("/paths/{}", pointer::escape(&def.path));
         let mut parameters = Vec::new();
-        let declared = path_item.get("parameters").into_iter().chain(operation.get("parameters"));
-        for (index, parameter) in declared.flat_map(|list| list.as_array().into_iter().flatten()).enumerate()
-        {
-            let parameter =
-                self.resolve(parameter).map_err(|e| SpecError(at(&format!("parameter {index}: {e}"))))?;
+        let declared = [(path_item_at.as_str(), def.path_item(&self.document)), (&def.pointer, operation)];
+        let declared = declared.into_iter().flat_map(|(holder_at, holder)| {
+            let list = holder.get("parameters").and_then(Value::as_array).into_iter().flatten();
+            list.enumerate()
+                .map(move |(index, parameter)| (format!("{holder_at}/parameters/{index}"), parameter))
+        });
+        for (at, parameter) in declared {
+            let (parameter, at) = self.follow(parameter, at)?;
             let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             let location = match parameter.get("in").and_then(Value::as_str) {
                 Some("path") => Location::Path,
@@ -206,7 +210,7 @@ impl Spec {
             let validator = schema
                 .map(|schema| self.validator(schema))
                 .transpose()
-                .map_err(|e| SpecError(at(&format!("parameter {name}: {e}"))))?;
+                .map_err(|e| placed(e, format!("{at}/schema")))?;
             parameters.push(Parameter {
                 required: location == Location::Path
                     || parameter.get("required").and_then(Value::as_bool).unwrap_or(false),
@@ -225,22 +229,18 @@ impl Spec {
         let (request_body, request_body_required) = match operation.get("requestBody") {
             None => (None, false),
             Some(body) => {
-                let body = self.resolve(body).map_err(|e| SpecError(at(&format!("requestBody: {e}"))))?;
+                let (body, at) = self.follow(body, format!("{}/requestBody", def.pointer))?;
                 let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
-                (
-                    Some(self.json_body(body).map_err(|e| SpecError(at(&format!("requestBody: {e}"))))?),
-                    required,
-                )
+                (Some(self.json_body(body).map_err(|e| placed(e, at))?), required)
             }
         };
 
         let mut responses = Vec::new();
         for (status, response) in operation.get("responses").and_then(Value::as_object).into_iter().flatten()
         {
-            let response =
-                self.resolve(response).map_err(|e| SpecError(at(&format!("response {status}: {e}"))))?;
-            let body =
-                self.json_body(response).map_err(|e| SpecError(at(&format!("response {status}: {e}"))))?;
+            let at = format!("{}/responses/{}", def.pointer, pointer::escape(status));
+            let (response, at) = self.follow(response, at)?;
+            let body = self.json_body(response).map_err(|e| placed(e, at))?;
             responses.push(DocumentedResponse { status: status.clone(), body });
         }
 
@@ -256,7 +256,7 @@ impl Spec {
         })
     }
 
-    fn json_body(&self, holder: &Value) -> Result<Option<Arc<Validator>>, String> {
+    fn json_body(&self, holder: &Value) -> Result<Option<Arc<Validator>>, SpecError> {
         json_schema(holder).map(|schema| self.validator(schema)).transpose()
     }
 
@@ -267,7 +267,7 @@ impl Spec {
     }
 
     /// Compiled once per distinct schema: operations share their header parameters.
-    fn validator(&self, schema: &Value) -> Result<Arc<Validator>, String> {
+    fn validator(&self, schema: &Value) -> Result<Arc<Validator>, SpecError> {
         let translated = self.translator.use_site(schema);
         let key = translated.to_string();
         if let Some(validator) = self.compiled.borrow().get(&key) {
@@ -283,7 +283,7 @@ impl Spec {
             .with_registry(&self.registry)
             .should_validate_formats(true)
             .build(&Value::Object(root))
-            .map_err(|e| format!("the schema cannot be compiled: {e}"))?;
+            .map_err(|e| refused(&e, format!("the schema cannot be compiled: {e}")))?;
         let validator = Arc::new(validator);
         self.compiled.borrow_mut().insert(key, Arc::clone(&validator));
         Ok(validator)
@@ -295,8 +295,15 @@ impl Spec {
         schema.get("type").and_then(Value::as_str).map(str::to_string)
     }
 
-    fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value, String> {
+    fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value, SpecError> {
         document::resolve(&self.document, value)
+    }
+
+    /// `node`, which is `at`, through its `$ref`: the node it stands for, and where that is.
+    fn follow<'a>(&'a self, node: &'a Value, at: String) -> Result<(&'a Value, String), SpecError> {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else { return Ok((node, at)) };
+        let target = self.resolve(node).map_err(|e| e.in_file(&self.file).at(Place::Pointer(at)))?;
+        Ok((target, reference.trim_start_matches('#').to_string()))
     }
 
     /// The JSON schema of an operation's response with this status, as the spec writes it.
@@ -305,6 +312,18 @@ impl Spec {
         let response = def.object(&self.document).get("responses")?.get(status.to_string())?;
         json_schema(self.resolve(response).ok()?)
     }
+}
+
+/// A schema the compiler refused, for `reason`: [`ErrorKind::Unresolvable`] when a
+/// `$ref` in it points at nothing, [`ErrorKind::InvalidSchema`] otherwise.
+fn refused(e: &jsonschema::ValidationError<'_>, reason: String) -> SpecError {
+    let kind = match e.kind() {
+        jsonschema::error::ValidationErrorKind::Referencing(
+            jsonschema::ReferencingError::PointerToNowhere { .. },
+        ) => ErrorKind::Unresolvable,
+        _ => ErrorKind::InvalidSchema,
+    };
+    SpecError::new(kind, reason)
 }
 
 impl Contract {
@@ -394,5 +413,76 @@ impl Segment {
             Some(name) => Segment::Parameter(name.to_string()),
             None => Segment::Literal(segment.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec of one operation, `POST /v1/buy`, and a `Count` parameter among its components.
+    fn spec(operation: Value) -> Spec {
+        let document = json!({
+            "openapi": "3.0.3",
+            "paths": {"/v1/buy": {"post": operation}},
+            "components": {
+                "schemas": {"Amount": {"type": "number"}},
+                "parameters": {"Count": {"name": "count", "in": "query", "schema": {"type": 5}}},
+            },
+        });
+        Spec::parse("spec.yaml", &document.to_string()).unwrap()
+    }
+
+    fn compile_error(operation: Value) -> SpecError {
+        Contract::compile(&spec(operation)).err().expect("the spec does not compile")
+    }
+
+    #[test]
+    fn a_dangling_reference_is_unresolvable_where_it_is() {
+        let error = compile_error(json!({"requestBody": {"$ref": "#/components/requestBodies/Nope"}}));
+        assert_eq!(error.kind(), ErrorKind::Unresolvable);
+        assert_eq!(error.file(), Some("spec.yaml"));
+        assert_eq!(error.place(), Some(&Place::Pointer("/paths/~1v1~1buy/post/requestBody".into())));
+        assert_eq!(
+            error.to_string(),
+            "spec.yaml: /paths/~1v1~1buy/post/requestBody: `$ref: #/components/requestBodies/Nope` does not resolve"
+        );
+    }
+
+    #[test]
+    fn a_schema_referring_to_no_component_is_unresolvable() {
+        let schema = json!({"$ref": "#/components/schemas/Nope"});
+        let ok = json!({"description": "ok", "content": {"application/json": {"schema": schema}}});
+        let error = compile_error(json!({"responses": {"200": ok}}));
+        assert_eq!(error.kind(), ErrorKind::Unresolvable, "{error}");
+        assert_eq!(error.place(), Some(&Place::Pointer("/paths/~1v1~1buy/post/responses/200".into())));
+    }
+
+    #[test]
+    fn a_schema_the_compiler_refuses_is_invalid_at_the_component_a_reference_names() {
+        let error = compile_error(json!({"parameters": [{"$ref": "#/components/parameters/Count"}]}));
+        assert_eq!(error.kind(), ErrorKind::InvalidSchema, "{error}");
+        assert_eq!(error.place(), Some(&Place::Pointer("/components/parameters/Count/schema".into())));
+        assert!(error.reason().starts_with("the schema cannot be compiled: "), "{error}");
+        assert_eq!(error.to_string().lines().count(), 1, "{error}");
+    }
+
+    #[test]
+    fn a_missing_spec_is_unreadable() {
+        let Err(error) = Spec::read(Path::new("no/such/spec.yaml")) else { panic!("a missing spec reads") };
+        assert_eq!(error.kind(), ErrorKind::Unreadable);
+        assert_eq!((error.file(), error.place()), (Some("no/such/spec.yaml"), None));
+        assert!(error.to_string().starts_with("no/such/spec.yaml: cannot read the spec: "), "{error}");
+    }
+
+    #[test]
+    fn a_spec_that_is_not_yaml_says_its_line() {
+        let Err(error) = Spec::parse("spec.yaml", "openapi: 3.0.3\ninfo: title: broken: here\npaths: {}\n")
+        else {
+            panic!("broken YAML parses")
+        };
+        assert_eq!(error.kind(), ErrorKind::Syntax);
+        assert!(matches!(error.place(), Some(Place::Line { line: 2, .. })), "{error:?}");
+        assert!(error.to_string().starts_with("spec.yaml:2:"), "{error}");
     }
 }

@@ -2,6 +2,7 @@
 //! walked for its operations. The one place that knows how operations are laid out
 //! (`paths` → path item → method), for the client's build script, the engine and the sandbox.
 
+use crate::error::{ErrorKind, Place, SpecError};
 use crate::pointer;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,12 +12,16 @@ use std::fmt;
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Why a text is not a spec document, and where (1-based line and column, when known).
+/// The client's build script reads its fields; elsewhere [`ParseError::in_file`]
+/// makes it a [`SpecError`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// `(line, column)` of the error in the text.
     pub at: Option<(usize, usize)>,
     /// What is wrong, without the location (which `at` gives).
     pub reason: String,
+    /// Not YAML, or YAML but no spec.
+    kind: ErrorKind,
 }
 
 impl fmt::Display for ParseError {
@@ -29,11 +34,13 @@ impl fmt::Display for ParseError {
 }
 
 impl ParseError {
-    /// The error as one located line about `file`: `file:LINE:COLUMN: reason`, or `file: reason`.
-    pub fn in_file(&self, file: &str) -> String {
+    /// The error about `file`, which prints as one located line: `file:LINE:COLUMN: reason`,
+    /// or `file: reason`.
+    pub fn in_file(&self, file: &str) -> SpecError {
+        let error = SpecError::new(self.kind, self.reason.clone()).in_file(file);
         match self.at {
-            Some(_) => format!("{file}:{self}"),
-            None => format!("{file}: {self}"),
+            Some((line, column)) => error.at(Place::line(line, column)),
+            None => error,
         }
     }
 }
@@ -46,10 +53,11 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
         let reason = e.to_string();
         // yaml_serde appends " at line L column C", which `at` says.
         let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
-        ParseError { at: e.location().map(|l| (l.line(), l.column())), reason }
+        ParseError { at: e.location().map(|l| (l.line(), l.column())), reason, kind: ErrorKind::Syntax }
     })?;
     if !document.get("paths").is_some_and(Value::is_object) {
-        return Err(ParseError { at: None, reason: "no `paths` object; is this an OpenAPI spec?".into() });
+        let reason = "no `paths` object; is this an OpenAPI spec?".into();
+        return Err(ParseError { at: None, reason, kind: ErrorKind::NotASpec });
     }
     Ok(document)
 }
@@ -110,14 +118,16 @@ pub fn to_yaml(value: &Value) -> String {
     yaml_serde::to_string(value).unwrap_or_else(|e| format!("# cannot be written as YAML: {e}\n"))
 }
 
-/// Follows a local `$ref` (`#/components/...`); any other node is itself.
-pub fn resolve<'d>(document: &'d Value, node: &'d Value) -> Result<&'d Value, String> {
+/// Follows a local `$ref` (`#/components/...`); any other node is itself. The error,
+/// [`ErrorKind::Unresolvable`], has no place: the caller knows where `node` is.
+pub fn resolve<'d>(document: &'d Value, node: &'d Value) -> Result<&'d Value, SpecError> {
     match node.get("$ref").and_then(Value::as_str) {
         None => Ok(node),
-        Some(reference) => reference
-            .strip_prefix('#')
-            .and_then(|pointer| document.pointer(pointer))
-            .ok_or_else(|| format!("`$ref: {reference}` does not resolve")),
+        Some(reference) => {
+            reference.strip_prefix('#').and_then(|pointer| document.pointer(pointer)).ok_or_else(|| {
+                SpecError::new(ErrorKind::Unresolvable, format!("`$ref: {reference}` does not resolve"))
+            })
+        }
     }
 }
 
@@ -136,26 +146,30 @@ pub fn json_schema(holder: &Value) -> Option<&Value> {
 /// The document with every example that points into a recording
 /// (`externalValue: recordings/<op>/<slug>.json#/response/body`) carrying that value
 /// inline, for tools that resolve neither files nor JSON pointers (Prism, Redoc,
-/// Schemathesis). `read` gives a recording's text by its path beside the spec.
+/// Schemathesis). `read` gives a recording's text by its path beside the spec. The
+/// error is placed at the example in the spec; its file is for the caller to name.
 pub fn with_inline_examples(
     document: &Value,
     read: &dyn Fn(&str) -> Option<String>,
-) -> Result<Value, String> {
+) -> Result<Value, SpecError> {
     let mut bundled = document.clone();
     inline(&mut bundled, read, "")?;
     Ok(bundled)
 }
 
-fn inline(node: &mut Value, read: &dyn Fn(&str) -> Option<String>, at: &str) -> Result<(), String> {
+fn inline(node: &mut Value, read: &dyn Fn(&str) -> Option<String>, at: &str) -> Result<(), SpecError> {
     match node {
         Value::Object(map) => {
             if let Some(Value::String(external)) = map.get("externalValue") {
+                let error = |kind, reason: String| SpecError::new(kind, reason).at(Place::Pointer(at.into()));
                 let (file, pointer) = external.split_once('#').unwrap_or((external, ""));
-                let text = read(file).ok_or_else(|| format!("{at}: {file} cannot be read"))?;
-                let recording: Value =
-                    serde_json::from_str(&text).map_err(|e| format!("{at}: {file} is not JSON: {e}"))?;
-                let value =
-                    recording.pointer(pointer).ok_or_else(|| format!("{at}: nothing at {external}"))?;
+                let text = read(file)
+                    .ok_or_else(|| error(ErrorKind::Unreadable, format!("{file} cannot be read")))?;
+                let recording: Value = serde_json::from_str(&text)
+                    .map_err(|e| error(ErrorKind::Syntax, format!("{file} is not JSON: {e}")))?;
+                let value = recording
+                    .pointer(pointer)
+                    .ok_or_else(|| error(ErrorKind::Unresolvable, format!("nothing at {external}")))?;
                 map.insert("value".into(), value.clone());
                 map.remove("externalValue");
             }
@@ -385,7 +399,13 @@ mod tests {
             ["one"];
         assert_eq!(example, &serde_json::json!({"value": {"ok": true}}));
         let missing = |_: &str| None;
-        assert!(with_inline_examples(&document, &missing).unwrap_err().contains("recordings/p/one.json"));
+        let error = with_inline_examples(&document, &missing).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Unreadable);
+        let example = "/paths/~1p/post/responses/200/content/application~1json/examples/one";
+        assert_eq!(error.place(), Some(&Place::Pointer(example.into())));
+        assert_eq!(error.reason(), "recordings/p/one.json cannot be read");
+        let error = error.in_file("spec.yaml");
+        assert_eq!(error.to_string(), format!("spec.yaml: {example}: recordings/p/one.json cannot be read"));
     }
 
     #[test]
@@ -394,5 +414,43 @@ mod tests {
         assert_eq!(error.at.map(|(line, _)| line), Some(2), "{error}");
         assert!(!error.reason.contains(" at line "), "{error}");
         assert!(parse("openapi: 3.0.3\n").unwrap_err().reason.contains("no `paths`"));
+    }
+
+    #[test]
+    fn a_parse_error_in_a_file_says_its_kind_and_line() {
+        let error = parse("paths:\n  a: b: c\n").unwrap_err().in_file("spec.yaml");
+        assert_eq!(error.kind(), ErrorKind::Syntax);
+        assert_eq!(error.file(), Some("spec.yaml"));
+        assert!(matches!(error.place(), Some(Place::Line { line: 2, column: Some(_) })), "{error:?}");
+        assert!(error.to_string().starts_with("spec.yaml:2:"), "{error}");
+
+        let error = parse("openapi: 3.0.3\n").unwrap_err().in_file("spec.yaml");
+        assert_eq!(error.kind(), ErrorKind::NotASpec);
+        assert_eq!(error.place(), None);
+        assert_eq!(error.to_string(), "spec.yaml: no `paths` object; is this an OpenAPI spec?");
+    }
+
+    #[test]
+    fn a_dangling_reference_is_unresolvable() {
+        let document = serde_json::json!({"paths": {}, "components": {"schemas": {"A": {"type": "string"}}}});
+        let found = serde_json::json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(resolve(&document, &found).unwrap(), &serde_json::json!({"type": "string"}));
+        let dangling = serde_json::json!({"$ref": "#/components/schemas/B"});
+        let error = resolve(&document, &dangling).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Unresolvable);
+        assert_eq!(error.to_string(), "`$ref: #/components/schemas/B` does not resolve");
+    }
+
+    #[test]
+    fn an_example_that_points_at_nothing_or_at_no_json_says_which() {
+        let document: Value = serde_json::json!({"paths": {"/p": {"get": {"x-example": {
+            "externalValue": "recordings/p/one.json#/response/nothing"
+        }}}}});
+        let read = |_: &str| Some(r#"{"response": {}}"#.to_string());
+        let error = with_inline_examples(&document, &read).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Unresolvable);
+        assert_eq!(error.place(), Some(&Place::Pointer("/paths/~1p/get/x-example".into())));
+        let not_json = |_: &str| Some("{".to_string());
+        assert_eq!(with_inline_examples(&document, &not_json).unwrap_err().kind(), ErrorKind::Syntax);
     }
 }

@@ -1,5 +1,6 @@
 //! What `verify` reports: one finding per disagreement, printable on one line.
 
+use crate::error::{Place, SpecError};
 use serde::Serialize;
 use std::fmt;
 
@@ -97,18 +98,29 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A file, or one entry of a HAR file, that cannot be read as an exchange.
-    pub fn unreadable(file: &str, entry: Option<usize>, reason: String) -> Finding {
+    /// A file, or one entry of a HAR file, that cannot be read as an exchange: the
+    /// error's file, its entry when it is placed at one, and its reason (with the line
+    /// and column where it is placed at one, as the JSON reader says them).
+    pub fn unreadable(error: &SpecError) -> Finding {
+        let (entry, found) = match error.place() {
+            None => (None, error.reason().to_string()),
+            Some(Place::Entry(index)) => (Some(*index), error.reason().to_string()),
+            Some(Place::Line { line, column: Some(column) }) => {
+                (None, format!("{} at line {line} column {column}", error.reason()))
+            }
+            Some(Place::Line { line, column: None }) => (None, format!("{} at line {line}", error.reason())),
+            Some(place @ Place::Pointer(_)) => (None, format!("{} at {place}", error.reason())),
+        };
         Finding {
             severity: Severity::Error,
             kind: Kind::Unreadable,
-            file: file.to_string(),
+            file: error.file().unwrap_or_default().to_string(),
             entry,
             operation: None,
             location: "file".into(),
             pointer: String::new(),
             expected: "a recording or a HAR 1.2 file".into(),
-            found: reason,
+            found,
         }
     }
 }

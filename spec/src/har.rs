@@ -3,6 +3,7 @@
 //! bodies are not JSON, are skipped.
 
 use crate::document::is_json;
+use crate::error::{ErrorKind, Place, SpecError};
 use crate::exchange::{Body, Exchange, Request, Response};
 use base64::Engine;
 use serde_json::Value;
@@ -16,11 +17,15 @@ pub struct Scope {
     pub base_paths: Vec<String>,
 }
 
+/// Why a HAR with a `log` cannot be read at all.
+pub const NO_ENTRIES: &str = "a HAR without a `log.entries` array";
+
 /// Why an entry is not an exchange of this API.
 pub enum Skip {
     OtherHost,
     NotJson,
-    Malformed(String),
+    /// An [`ErrorKind::Capture`] placed at the entry.
+    Malformed(SpecError),
 }
 
 /// The entries of a HAR document, each an exchange or why it is skipped; `Err` when
@@ -29,17 +34,19 @@ pub fn read<'d>(
     file: &'d str,
     document: &'d Value,
     scope: &'d Scope,
-) -> Result<impl Iterator<Item = (usize, Result<Exchange, Skip>)> + 'd, String> {
+) -> Result<impl Iterator<Item = Result<Exchange, Skip>> + 'd, SpecError> {
     let entries = document
         .pointer("/log/entries")
         .and_then(Value::as_array)
-        .ok_or("a HAR without a `log.entries` array")?;
-    Ok(entries.iter().enumerate().map(move |(index, entry)| (index, read_entry(file, index, entry, scope))))
+        .ok_or_else(|| SpecError::new(ErrorKind::Capture, NO_ENTRIES).in_file(file))?;
+    Ok(entries.iter().enumerate().map(move |(index, entry)| read_entry(file, index, entry, scope)))
 }
 
 /// One entry of a HAR's `log.entries`, as an exchange or why it is skipped.
 pub(crate) fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope) -> Result<Exchange, Skip> {
-    let malformed = |what: &str| Skip::Malformed(what.to_string());
+    let malformed = |what: &str| {
+        Skip::Malformed(SpecError::new(ErrorKind::Capture, what).in_file(file).at(Place::Entry(index)))
+    };
     let request = entry.get("request").ok_or_else(|| malformed("no `request`"))?;
     let method =
         request.get("method").and_then(Value::as_str).ok_or_else(|| malformed("no `request.method`"))?;

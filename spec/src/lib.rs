@@ -2,7 +2,8 @@
 //! embedded at compile time, and what is built on them.
 //!
 //! - Always: [`YAML`], the spec's text, and [`document`], which reads it and walks
-//!   its operations (all the client's build script needs).
+//!   its operations (all the client's build script needs); [`error`], the one error
+//!   of this crate: a spec or a file that cannot be used.
 //! - Feature `verify`: [`RECORDINGS`], and the engine that checks exchanges against the
 //!   spec: [`contract`] compiles it, [`load`] reads our recording format and HAR 1.2
 //!   into the model of [`exchange`], [`check`] checks one exchange, [`verify`] a whole set,
@@ -19,6 +20,7 @@
 
 pub mod document;
 mod embedded;
+pub mod error;
 pub mod pointer;
 
 #[cfg(feature = "changes")]

@@ -1,9 +1,10 @@
 //! Exchanges read from files or embedded texts: our recording format or HAR 1.2,
 //! told apart by a HAR's `log`.
 
+use crate::error::{ErrorKind, Place, SpecError};
 use crate::exchange::Exchange;
 use crate::finding::Finding;
-use crate::har::{self, Skip};
+use crate::har::{self, NO_ENTRIES, Skip};
 use crate::recording;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -33,8 +34,8 @@ impl Loaded {
         for path in paths {
             let files = match files_under(path) {
                 Ok(files) => files,
-                Err(reason) => {
-                    loaded.unreadable.push(Finding::unreadable(&path.display().to_string(), None, reason));
+                Err(error) => {
+                    loaded.unreadable.push(Finding::unreadable(&error));
                     continue;
                 }
             };
@@ -44,8 +45,7 @@ impl Loaded {
                     Ok(text) => loaded.add(&name, &text, scope),
                     Err(e) => {
                         loaded.files += 1;
-                        let reason = format!("cannot read the file: {e}");
-                        loaded.unreadable.push(Finding::unreadable(&name, None, reason));
+                        loaded.unreadable.push(Finding::unreadable(&cannot_read(&name, &e)));
                     }
                 }
             }
@@ -65,54 +65,75 @@ impl Loaded {
     /// Adds the exchanges of one file's text.
     pub fn add(&mut self, name: &str, text: &str, scope: &Scope) {
         self.files += 1;
-        let document = match parse(text) {
+        let document = match parse(name, text) {
             Ok(document) => document,
-            Err(reason) => return self.unreadable.push(Finding::unreadable(name, None, reason)),
+            Err(error) => return self.unreadable.push(Finding::unreadable(&error)),
         };
         if document.get("log").is_none() {
             return match recording::read(name, &document) {
                 Ok(exchange) => self.exchanges.push(exchange),
-                Err(reason) => self.unreadable.push(Finding::unreadable(name, None, reason)),
+                Err(error) => self.unreadable.push(Finding::unreadable(&error)),
             };
         }
         let entries = match har::read(name, &document, scope) {
             Ok(entries) => entries,
-            Err(reason) => return self.unreadable.push(Finding::unreadable(name, None, reason)),
+            Err(error) => return self.unreadable.push(Finding::unreadable(&error)),
         };
-        for (index, entry) in entries {
+        for entry in entries {
             match entry {
                 Ok(exchange) => self.exchanges.push(exchange),
                 Err(Skip::OtherHost) => self.skipped_other_host += 1,
                 Err(Skip::NotJson) => self.skipped_not_json += 1,
-                Err(Skip::Malformed(reason)) => {
-                    self.unreadable.push(Finding::unreadable(name, Some(index), reason))
-                }
+                Err(Skip::Malformed(error)) => self.unreadable.push(Finding::unreadable(&error)),
             }
         }
     }
 }
 
-fn parse(text: &str) -> Result<Value, String> {
+/// The JSON document of the file `name`.
+fn parse(name: &str, text: &str) -> Result<Value, SpecError> {
     if text.trim().is_empty() {
-        return Err("an empty file".into());
+        return Err(SpecError::new(ErrorKind::Syntax, "an empty file").in_file(name));
     }
-    serde_json::from_str(text).map_err(|e| match e.is_eof() {
-        true => format!("JSON cut off: {e}"),
-        false => format!("not valid JSON: {e}"),
-    })
+    serde_json::from_str(text).map_err(|e| unparsed(name, &e))
 }
 
-fn files_under(path: &Path) -> Result<Vec<PathBuf>, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+/// A JSON text that does not read, placed where serde_json stopped: cut off, not JSON,
+/// a HAR without entries (found while streaming it), or a file that stopped being readable.
+fn unparsed(file: &str, e: &serde_json::Error) -> SpecError {
+    use serde_json::error::Category;
+    let message = e.to_string();
+    let message =
+        message.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&message);
+    let (kind, reason) = match e.classify() {
+        Category::Eof => (ErrorKind::Syntax, format!("JSON cut off: {message}")),
+        Category::Io => (ErrorKind::Unreadable, format!("cannot read the file: {message}")),
+        Category::Data if message == NO_ENTRIES => (ErrorKind::Capture, message.to_string()),
+        Category::Syntax | Category::Data => (ErrorKind::Syntax, format!("not valid JSON: {message}")),
+    };
+    let error = SpecError::new(kind, reason).in_file(file);
+    if e.line() == 0 { error } else { error.at(Place::line(e.line(), e.column())) }
+}
+
+fn cannot_read(file: &str, e: &std::io::Error) -> SpecError {
+    SpecError::new(ErrorKind::Unreadable, format!("cannot read the file: {e}")).in_file(file)
+}
+
+fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
+    let unreadable = |path: &Path, reason: String| {
+        SpecError::new(ErrorKind::Unreadable, reason).in_file(path.display().to_string())
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(path, format!("cannot read: {e}")))?;
     if !metadata.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
     let mut pending = vec![path.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+        let cannot_list = |e| unreadable(&dir, format!("cannot list the folder: {e}"));
+        let entries = std::fs::read_dir(&dir).map_err(cannot_list)?;
         for entry in entries {
-            let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+            let entry = entry.map_err(cannot_list)?;
             let path = entry.path();
             if path.is_dir() {
                 pending.push(path);
@@ -144,16 +165,16 @@ pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
     for path in paths {
         let files = match files_under(path) {
             Ok(files) => files,
-            Err(reason) => {
-                each(Read::Unreadable(Finding::unreadable(&path.display().to_string(), None, reason)));
+            Err(error) => {
+                each(Read::Unreadable(Finding::unreadable(&error)));
                 continue;
             }
         };
         for file in files {
             each(Read::File);
             let name = file.display().to_string();
-            if let Err(reason) = stream_file(&file, &name, &mut each) {
-                each(Read::Unreadable(Finding::unreadable(&name, None, reason)));
+            if let Err(error) = stream_file(&file, &name, &mut each) {
+                each(Read::Unreadable(Finding::unreadable(&error)));
             }
         }
     }
@@ -161,7 +182,7 @@ pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
 
 /// A file's top-level object: `log.entries` streamed, any other key kept (a recording
 /// is small); a recording when it has no `log`.
-fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(), String> {
+fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(), SpecError> {
     use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use serde_json::value::RawValue;
     use std::fmt;
@@ -185,7 +206,7 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
                 if key == "log" {
                     har = map.next_value_seed(Log(self.name, &mut *self.each))?;
                     if !har {
-                        return Err(serde::de::Error::custom("a HAR without a `log.entries` array"));
+                        return Err(serde::de::Error::custom(NO_ENTRIES));
                     }
                 } else {
                     rest.insert(key, map.next_value()?);
@@ -239,14 +260,14 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
         }
     }
 
-    let reader = std::fs::File::open(file).map_err(|e| format!("cannot read the file: {e}"))?;
+    let reader = std::fs::File::open(file).map_err(|e| cannot_read(name, &e))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, reader);
     if std::io::BufRead::fill_buf(&mut reader)
-        .map_err(|e| format!("cannot read the file: {e}"))?
+        .map_err(|e| cannot_read(name, &e))?
         .iter()
         .all(u8::is_ascii_whitespace)
     {
-        return Err("an empty file".into());
+        return Err(SpecError::new(ErrorKind::Syntax, "an empty file").in_file(name));
     }
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     let top = Top { name, each: &mut *each };
@@ -257,8 +278,85 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
             Ok(())
         }
         Ok(None) => Ok(()),
-        Err(e) if e.is_eof() => Err(format!("JSON cut off: {e}")),
-        Err(e) if e.is_data() && e.to_string().starts_with("a HAR without") => Err(e.to_string()),
-        Err(e) => Err(format!("not valid JSON: {e}")),
+        Err(e) => Err(unparsed(name, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::har::read_entry;
+    use serde_json::json;
+
+    /// The one error that reading `text` as the file `name` ends in.
+    fn error_of(name: &str, text: &str) -> SpecError {
+        let document = match parse(name, text) {
+            Ok(document) => document,
+            Err(error) => return error,
+        };
+        if document.get("log").is_none() {
+            return recording::read(name, &document).expect_err("a broken recording");
+        }
+        match har::read(name, &document, &Scope::default()) {
+            Err(error) => error,
+            Ok(mut entries) => match entries.next() {
+                Some(Err(Skip::Malformed(error))) => error,
+                _ => panic!("a broken first entry"),
+            },
+        }
+    }
+
+    #[test]
+    fn each_kind_of_unreadable_file_is_told_apart() {
+        let cases = [
+            ("", ErrorKind::Syntax, None),
+            ("{\"request\": }", ErrorKind::Syntax, Some(Place::line(1, 13))),
+            ("{\"request\": {\"method\": \"GET\"", ErrorKind::Syntax, Some(Place::line(1, 28))),
+            ("[]", ErrorKind::Recording, None),
+            ("{\"request\": {\"method\": 1}}", ErrorKind::Recording, None),
+            ("{\"log\": {}}", ErrorKind::Capture, None),
+            ("{\"log\": {\"entries\": [{\"request\": {}}]}}", ErrorKind::Capture, Some(Place::Entry(0))),
+        ];
+        for (text, kind, place) in cases {
+            let error = error_of("x.json", text);
+            assert_eq!((error.kind(), error.place()), (kind, place.as_ref()), "{text}: {error}");
+            assert_eq!(error.file(), Some("x.json"), "{text}");
+            assert_eq!(error.to_string().lines().count(), 1, "{text}: {error}");
+        }
+    }
+
+    /// A finding of a file that does not parse reads as it did when errors were strings.
+    #[test]
+    fn a_json_error_is_placed_and_its_finding_reads_as_serde_json_says_it() {
+        let text = "{\"request\": }";
+        let error = error_of("x.json", text);
+        assert_eq!(error.reason(), "not valid JSON: expected value");
+        assert_eq!(error.to_string(), "x.json:1:13: not valid JSON: expected value");
+        let serde = serde_json::from_str::<Value>(text).unwrap_err();
+        assert_eq!(Finding::unreadable(&error).found, format!("not valid JSON: {serde}"));
+
+        let entry = json!({"request": {"method": "GET"}});
+        let Err(Skip::Malformed(error)) = read_entry("x.har", 3, &entry, &Scope::default()) else {
+            panic!("an entry without a URL reads")
+        };
+        let finding = Finding::unreadable(&error);
+        assert_eq!((finding.file.as_str(), finding.entry), ("x.har", Some(3)));
+        assert_eq!(finding.found, "no `request.url`");
+        assert_eq!(error.to_string(), "x.har: entry 3: no `request.url`");
+    }
+
+    #[test]
+    fn a_missing_path_is_unreadable_and_a_streamed_har_without_entries_is_placed() {
+        let error = files_under(Path::new("no/such/folder")).unwrap_err();
+        assert_eq!((error.kind(), error.file()), (ErrorKind::Unreadable, Some("no/such/folder")));
+
+        let file = std::env::temp_dir().join(format!("minted-spec-no-entries-{}.har", std::process::id()));
+        std::fs::write(&file, "{\"log\": {\"version\": \"1.2\"}}").unwrap();
+        let streamed = stream_file(&file, "x.har", &mut |_| {});
+        std::fs::remove_file(&file).unwrap();
+        let error = streamed.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Capture);
+        assert_eq!(error.reason(), NO_ENTRIES);
+        assert!(matches!(error.place(), Some(Place::Line { line: 1, .. })), "{error}");
     }
 }

@@ -2,11 +2,16 @@
 //! and headers as objects. `source` says what an absent `body` means: `docs` (the
 //! default) "the docs showed none", `traffic` "none was sent".
 
+use crate::error::{ErrorKind, SpecError};
 use crate::exchange::{Body, Exchange, Request, Response, split_target};
 use serde_json::{Map, Value};
 
-/// Reads one recording document.
-pub fn read(file: &str, document: &Value) -> Result<Exchange, String> {
+/// Reads one recording document; the error is an [`ErrorKind::Recording`] about `file`.
+pub fn read(file: &str, document: &Value) -> Result<Exchange, SpecError> {
+    exchange(file, document).map_err(|reason| SpecError::new(ErrorKind::Recording, reason).in_file(file))
+}
+
+fn exchange(file: &str, document: &Value) -> Result<Exchange, String> {
     let object =
         document.as_object().ok_or("not an object: a recording is {operation, request, response}")?;
     if !object.contains_key("request") && !object.contains_key("response") {

@@ -8,7 +8,7 @@
 //! beside a decimal makes a decimal; a `null` beside a string, a nullable string).
 
 use crate::check::Checker;
-use crate::contract::{Contract, Spec};
+use crate::contract::{Contract, Spec, SpecError};
 use crate::document::{self, NULL_VALUE, json_schema, nullable_reference};
 use crate::exchange::{Body, Exchange};
 use crate::finding::{Finding, Kind};
@@ -40,12 +40,11 @@ const ROUNDS: usize = 5;
 /// The edits that would make `exchanges` pass against the spec `document`: the
 /// findings of the kinds in [`SUGGESTED`] are answered on a copy of the spec, which is
 /// checked again until nothing is left to answer. `Err` when the copy does not compile.
-pub fn suggest(document: &Value, exchanges: &[Exchange], strict: bool) -> Result<Vec<Suggestion>, String> {
+pub fn suggest(document: &Value, exchanges: &[Exchange], strict: bool) -> Result<Vec<Suggestion>, SpecError> {
     let mut work = Work { spec: document.clone(), touched: BTreeMap::new() };
     for _ in 0..ROUNDS {
-        let spec =
-            Spec::from_document("the spec with the suggestions", work.spec.clone()).map_err(|e| e.0)?;
-        let contract = Contract::compile(&spec).map_err(|e| e.0)?;
+        let spec = Spec::from_document("the spec with the suggestions", work.spec.clone())?;
+        let contract = Contract::compile(&spec)?;
         let checker = Checker { contract: &contract, strict };
         let before = work.spec.clone();
         for exchange in exchanges {

@@ -3,6 +3,7 @@
 
 use crate::check::Checker;
 use crate::contract::Contract;
+use crate::error::{ErrorKind, Place, SpecError};
 use crate::finding::Finding;
 use crate::har::{self, Skip};
 use crate::load::{self, Loaded, Read, Scope};
@@ -112,19 +113,18 @@ fn work_on(
             Read::File => continue,
             Read::Unreadable(finding) => Err(Done::Unreadable(finding)),
             Read::Recording { file, document } => recording::read(&file, &document)
-                .map_err(|reason| Done::Unreadable(Finding::unreadable(&file, None, reason))),
+                .map_err(|error| Done::Unreadable(Finding::unreadable(&error))),
             Read::HarEntry { file, index, entry } => match serde_json::from_str(entry.get()) {
+                // serde_json's line and column are within the entry: they stay in the reason.
                 Err(e) => Err(Done::Unreadable(Finding::unreadable(
-                    &file,
-                    Some(index),
-                    format!("not valid JSON: {e}"),
+                    &SpecError::new(ErrorKind::Syntax, format!("not valid JSON: {e}"))
+                        .in_file(&file)
+                        .at(Place::Entry(index)),
                 ))),
                 Ok(value) => har::read_entry(&file, index, &value, scope).map_err(|skip| match skip {
                     Skip::OtherHost => Done::OtherHost,
                     Skip::NotJson => Done::NotJson,
-                    Skip::Malformed(reason) => {
-                        Done::Unreadable(Finding::unreadable(&file, Some(index), reason))
-                    }
+                    Skip::Malformed(error) => Done::Unreadable(Finding::unreadable(&error)),
                 }),
             },
         };

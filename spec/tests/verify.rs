@@ -2,6 +2,7 @@
 //! each, in `tests/broken/`), and the same exchanges written as HAR.
 
 use minted_spec::contract::{Contract, Spec};
+use minted_spec::error::{ErrorKind, Place};
 use minted_spec::finding::{Finding, Kind, Severity};
 use minted_spec::load::Loaded;
 use minted_spec::verify::{Outcome, check_all};
@@ -214,7 +215,12 @@ fn a_broken_component_is_named_by_its_place() {
     assert_ne!(broken, minted_spec::YAML, "the component is where the test expects it");
     let spec = Spec::parse("broken.yaml", &broken).expect("it is still YAML");
     let Err(error) = Contract::compile(&spec) else { panic!("a broken component compiles") };
-    assert!(error.0.starts_with("broken.yaml: /components/schemas/Gender"), "{}", error.0);
+    assert!(error.to_string().starts_with("broken.yaml: /components/schemas/Gender"), "{error}");
+    assert_eq!(error.kind(), ErrorKind::InvalidSchema, "{error}");
+    assert_eq!(error.file(), Some("broken.yaml"));
+    assert!(
+        matches!(error.place(), Some(Place::Pointer(at)) if at.starts_with("/components/schemas/Gender"))
+    );
 }
 
 /// The embedded spec, read from the JSON written at build time, is the YAML as it reads.

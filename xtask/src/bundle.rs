@@ -7,11 +7,11 @@ use std::path::Path;
 pub fn write(spec: &Path, out: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(spec)
         .map_err(|e| format!("{}: cannot read the spec: {e}", spec.display()))?;
-    let parsed = document::parse(&text).map_err(|e| e.in_file(&spec.display().to_string()))?;
+    let name = spec.display().to_string();
+    let parsed = document::parse(&text).map_err(|e| e.in_file(&name).to_string())?;
     let beside = spec.parent().unwrap_or(Path::new("."));
     let read = |file: &str| std::fs::read_to_string(beside.join(file)).ok();
-    let bundled =
-        document::with_inline_examples(&parsed, &read).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let bundled = document::with_inline_examples(&parsed, &read).map_err(|e| e.in_file(&name).to_string())?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }

@@ -73,7 +73,7 @@ pub struct Edit {
 pub fn run(old: &Source, new: &Source) -> Result<Edit, String> {
     let report = report(&old.text, &new.text).map_err(|(side, e)| {
         let name = if side == Side::Old { &old.name } else { &new.name };
-        e.in_file(name)
+        e.in_file(name).to_string()
     })?;
     let zero_x = report.bump.for_zero_x();
     Ok(Edit { old: old.name.clone(), new: new.name.clone(), report, zero_x })

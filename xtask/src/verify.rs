@@ -37,7 +37,7 @@ pub fn run(options: &Options) -> Result<Report, SpecError> {
     let spec = options.read()?;
     let contract = Contract::compile(&spec)?;
     let outcome = check_paths(&contract, &options.paths, &contract.scope(&options.hosts), options.strict);
-    let coverage = inventory::coverage(&options.spec, &spec.document).map_err(SpecError)?;
+    let coverage = inventory::coverage(&options.spec, &spec.document)?;
     let operations: Vec<String> = contract.operations.iter().map(|op| op.id.clone()).collect();
     // Freeing thousands of compiled schema nodes one by one took a seventh of a run
     // over the recordings; the process exits next and gives the memory back at once.
@@ -53,7 +53,7 @@ pub fn suggestions(options: &Options) -> Result<String, SpecError> {
     let spec = options.read()?;
     let contract = Contract::compile(&spec)?;
     let loaded = Loaded::from_paths(&options.paths, &contract.scope(&options.hosts));
-    let suggestions = suggest(&spec.document, &loaded.exchanges, options.strict).map_err(SpecError)?;
+    let suggestions = suggest(&spec.document, &loaded.exchanges, options.strict)?;
     if suggestions.is_empty() {
         return Ok("no spec edit to suggest\n".into());
     }

@@ -214,8 +214,8 @@ impl Sandbox {
             Some(file) => Spec::read(file),
             None => Spec::embedded(),
         };
-        let spec = spec.map_err(|e| StartError::Spec(e.0))?;
-        let contract = Contract::compile(&spec).map_err(|e| StartError::Spec(e.0))?;
+        let spec = spec.map_err(|e| StartError::Spec(e.to_string()))?;
+        let contract = Contract::compile(&spec).map_err(|e| StartError::Spec(e.to_string()))?;
         let scope = contract.scope(&[]);
         let recordings = match &self.recordings {
             Some(dir) => Loaded::from_paths(std::slice::from_ref(dir), &scope),
