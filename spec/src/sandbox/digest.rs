@@ -1,6 +1,7 @@
 //! HTTP Digest (RFC 7616) as a server sees it: challenges with fresh nonces, and
 //! answers checked against the password, the nonce's age and its nonce counts.
 
+use super::limits::MAX_NONCES;
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
 use std::collections::{HashMap, VecDeque};
@@ -101,11 +102,6 @@ impl Refusal {
         }
     }
 }
-
-/// How many nonces may be outstanding; past it the oldest is forgotten (its next use
-/// gets `stale=true` and a fresh challenge), so unauthenticated requests cannot make
-/// the sandbox hold more.
-pub const MAX_NONCES: usize = 10_000;
 
 /// The server's side of Digest: the credentials, and the nonces issued with their counts.
 pub struct Guard {

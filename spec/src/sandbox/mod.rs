@@ -21,21 +21,19 @@ mod answers;
 mod clock;
 pub mod digest;
 mod feed;
+pub mod limits;
 mod server;
 mod world;
 
 pub use clock::{Clock, MANUAL_START};
 pub use rust_decimal::Decimal;
-pub use server::{BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, Log};
-pub use world::{
-    AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MAX_ADDRESS_BYTES, MAX_ADDRESSES, MAX_BASKETS,
-    MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES, MAX_ORDER_ID_CHARS, MAX_ORDERS, MAX_PROFILE_BYTES,
-    MONEY_PLACES, Refusal, SIMULATED,
-};
+pub use server::Log;
+pub use world::{AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MONEY_PLACES, Refusal, SIMULATED};
 
 use crate::contract::{Contract, Spec};
 use crate::load::Loaded;
 use answers::Answers;
+use limits::{MAX_CONNECTIONS, MAX_TOKEN_TTL};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -50,12 +48,6 @@ pub const USERNAME: &str = "sandbox";
 pub const PASSWORD: &str = "sandbox";
 /// The realm of the sandbox's Digest challenges.
 pub const REALM: &str = "minted-connect-sandbox";
-
-/// How many connections the sandbox serves at once. Past it a new connection waits,
-/// unaccepted, in the listen backlog until one ends (or the client gives up): a queue
-/// that costs the sandbox nothing, where accepting and closing it would look to the
-/// client like a broken server.
-pub const MAX_CONNECTIONS: usize = 256;
 
 /// Why the sandbox did not start.
 #[derive(Debug)]
@@ -107,11 +99,6 @@ pub struct Sandbox {
 
 /// How long a price token lives unless told otherwise: the docs' "about 240" seconds.
 pub const TOKEN_TTL: Duration = Duration::from_secs(240);
-
-/// The longest a price token may live: ten 365-day years. A token's expiry is a date
-/// the API prints; a lifetime past what the clock and the calendar hold (`u64::MAX`
-/// seconds) would fail on every price fix, so [`Sandbox::start`] refuses it.
-pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
 
 impl Default for Sandbox {
     /// The embedded spec and recordings, the default credentials, nonces that

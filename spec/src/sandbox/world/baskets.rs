@@ -5,9 +5,6 @@
 use super::trading::{Line, Side};
 use super::*;
 
-/// The most baskets the sandbox holds.
-pub const MAX_BASKETS: usize = 10_000;
-
 pub(super) struct Basket {
     customer: String,
     id: u64,

@@ -12,10 +12,13 @@ mod orders;
 mod shared;
 mod trading;
 
-pub use baskets::MAX_BASKETS;
 pub use shared::Shared;
 
 use super::feed::{Feed, Product, decimal, number};
+use super::limits::{
+    MAX_ADDRESS_BYTES, MAX_ADDRESSES, MAX_BASKETS, MAX_CUSTOMERS, MAX_ITEMS, MAX_LIVE_FIXES,
+    MAX_ORDER_ID_CHARS, MAX_ORDERS, MAX_PROFILE_BYTES,
+};
 use chrono::{DateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Map, Value, json};
@@ -28,20 +31,6 @@ const CASH_CURRENCY_ID: i64 = 1_000_000;
 const COMPANY_ID: i64 = 2_000_000;
 const COMPANY_NAME: &str = "The Minted App Ltd";
 
-/// The most customers the sandbox holds, so that no client can make it grow without bound.
-pub const MAX_CUSTOMERS: usize = 10_000;
-/// The most orders it holds.
-pub const MAX_ORDERS: usize = 100_000;
-/// The most unexpired price fixes it holds.
-pub const MAX_LIVE_FIXES: usize = 10_000;
-/// The most bytes of JSON one customer's stored fields may take.
-pub const MAX_PROFILE_BYTES: usize = 4096;
-/// The most bytes of JSON one stored address (or a basket's pair of them) may take.
-pub const MAX_ADDRESS_BYTES: usize = 4096;
-/// The most characters of an order's `external_id`, which every line of it repeats.
-pub const MAX_ORDER_ID_CHARS: usize = 255;
-/// The most items one trade may have.
-pub const MAX_ITEMS: usize = 100;
 /// Metal amounts are grams with at most 4 decimals.
 pub const AMOUNT_PLACES: u32 = 4;
 /// Money is rounded to 2 decimals, half away from zero.
@@ -73,8 +62,6 @@ pub const SIMULATED: [&str; 19] = [
 /// What one delivery costs, from the customer's cash: the docs' one example (3 g of
 /// gold shipped for 70.01).
 pub const DELIVERY_CHARGE: Decimal = Decimal::from_parts(7001, 0, 0, false, 2);
-/// The most addresses one customer may have.
-pub const MAX_ADDRESSES: usize = 20;
 
 /// The fields of a customer the sandbox stores, as the create and update calls send them.
 const PROFILE: [&str; 10] = [
