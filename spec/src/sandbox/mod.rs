@@ -20,7 +20,6 @@
 mod answers;
 mod clock;
 pub mod digest;
-mod feed;
 pub mod limits;
 mod server;
 mod world;

@@ -7,7 +7,7 @@ use super::digest::Guard;
 use super::limits::{
     ANSWER_FINDINGS_KEPT, BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT,
 };
-use super::world::{Refusal, Shared};
+use super::world::{Refusal, Shared, answer};
 use crate::check::Checker;
 use crate::contract::Contract;
 use crate::contract::Operation;
@@ -207,7 +207,7 @@ impl State {
         let now = self.clock.now();
         let answered = self
             .world
-            .with(|world| world.answer(operation, path_values, &request.query, request.body.json(), now));
+            .with(|world| answer(world, operation, path_values, &request.query, request.body.json(), now));
         match answered {
             Err(fault) => {
                 let body = envelope(500, &fault.to_string());
