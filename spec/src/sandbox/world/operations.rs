@@ -1,4 +1,8 @@
-//! Which operations the world answers, and the rule that answers each.
+//! The one table of simulated operations: each operation's id, the path and query
+//! parameters its rule reads (by their names in the spec), and the rule. The list of
+//! simulated operations ([`SIMULATED`]) and the dispatch ([`answer`]) are both read
+//! off it, so they cannot disagree; a test holds each entry's id and parameters
+//! against the spec, and the list against `spec/SANDBOX.md`.
 
 use super::baskets::Page;
 use super::refusal::Refusal;
@@ -6,28 +10,196 @@ use super::state::World;
 use serde_json::Value;
 use std::time::SystemTime;
 
-/// The operations answered from the state; the others answer from the recordings.
-pub const SIMULATED: [&str; 19] = [
-    "create_customer",
-    "get_customer",
-    "update_customer",
-    "get_customer_balance",
-    "create_customer_address",
-    "price_fix",
-    "buy",
-    "sell",
-    "get_order",
-    "find_order",
-    "create_delivery",
-    "get_walletable_balance",
-    "list_incomplete_baskets",
-    "get_ecom_order",
-    "clear_basket",
-    "set_basket_address",
-    "remove_basket_item",
-    "update_basket_item",
-    "complete_buy",
+/// Where a parameter is sent, as the spec's `in` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum In {
+    Path,
+    Query,
+}
+
+impl In {
+    /// As the spec writes it, and as a refusal's field begins.
+    pub fn name(self) -> &'static str {
+        match self {
+            In::Path => "path",
+            In::Query => "query",
+        }
+    }
+}
+
+/// A path or query parameter a rule reads, by its name in the spec.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    pub place: In,
+    pub name: &'static str,
+}
+
+const fn path(name: &'static str) -> Param {
+    Param { place: In::Path, name }
+}
+
+const fn query(name: &'static str) -> Param {
+    Param { place: In::Query, name }
+}
+
+/// A parameter's value in one request (`None`: not sent), and the request field a
+/// refusal about it names (`path.external_customer_id`).
+pub struct Arg<'r> {
+    pub value: Option<&'r str>,
+    pub field: String,
+}
+
+impl Param {
+    fn read<'r>(&self, path: &'r [(String, String)], query: &'r [(String, String)]) -> Arg<'r> {
+        let sent = match self.place {
+            In::Path => path,
+            In::Query => query,
+        };
+        let value = sent.iter().find(|(name, _)| name == self.name).map(|(_, value)| value.as_str());
+        Arg { value, field: format!("{}.{}", self.place.name(), self.name) }
+    }
+}
+
+impl Arg<'_> {
+    /// The value, or `""` when it was not sent (a routed path always has its own).
+    fn text(&self) -> &str {
+        self.value.unwrap_or("")
+    }
+}
+
+/// A rule: the world, the values of the entry's parameters in the entry's order, the
+/// request's body (`null` when it has none), and the time now.
+type Rule = fn(&mut World, &[Arg<'_>], &Value, SystemTime) -> Result<Value, Refusal>;
+
+/// One simulated operation.
+pub struct Operation {
+    /// Its `operationId` in the spec.
+    pub id: &'static str,
+    /// The path and query parameters its rule reads.
+    pub params: &'static [Param],
+    rule: Rule,
+}
+
+/// Every simulated operation, in the order `spec/SANDBOX.md` lists them.
+pub const OPERATIONS: [Operation; 19] = [
+    Operation { id: "create_customer", params: &[], rule: |world, _, body, _| world.customers.create(body) },
+    Operation {
+        id: "get_customer",
+        params: &[path("external_customer_id")],
+        rule: |world, args, _, _| world.customers.get(args[0].text(), &args[0].field, world.feed.recorded()),
+    },
+    Operation {
+        id: "update_customer",
+        params: &[path("external_customer_id")],
+        rule: |world, args, body, _| world.customers.update(args[0].text(), &args[0].field, body),
+    },
+    Operation {
+        id: "get_customer_balance",
+        params: &[path("customer_external_id")],
+        rule: |world, args, _, _| {
+            world.customers.balances(args[0].text(), &args[0].field, world.feed.recorded())
+        },
+    },
+    Operation {
+        id: "create_customer_address",
+        params: &[],
+        rule: |world, _, body, _| world.customers.create_address(body),
+    },
+    Operation {
+        id: "price_fix",
+        params: &[],
+        rule: |world, _, body, now| world.fixes.price_fix(&world.customers, &mut world.feed, body, now),
+    },
+    Operation {
+        id: "buy",
+        params: &[],
+        rule: |world, _, body, now| {
+            world.fixes.buy(&mut world.customers, &mut world.orders, &mut world.feed, body, now)
+        },
+    },
+    Operation {
+        id: "sell",
+        params: &[],
+        rule: |world, _, body, now| {
+            world.fixes.sell(&mut world.customers, &mut world.orders, &mut world.feed, body, now)
+        },
+    },
+    Operation {
+        id: "get_order",
+        params: &[path("external_order_id")],
+        rule: |world, args, _, _| world.orders.get(args[0].text(), &args[0].field, &world.customers),
+    },
+    Operation {
+        id: "find_order",
+        params: &[],
+        rule: |world, _, body, _| world.orders.find(body, &world.customers),
+    },
+    Operation {
+        id: "create_delivery",
+        params: &[],
+        rule: |world, _, body, now| {
+            world.orders.create_delivery(&mut world.customers, &mut world.feed, body, now)
+        },
+    },
+    Operation {
+        id: "get_walletable_balance",
+        params: &[query("external_customer_id"), query("metal_type")],
+        rule: |world, args, _, _| {
+            world.customers.holdings(args[0].value, &args[0].field, args[1].value, world.feed.recorded())
+        },
+    },
+    Operation {
+        id: "list_incomplete_baskets",
+        params: &[query("customer_external_id"), query("page"), query("total")],
+        rule: |world, args, _, now| {
+            let page = Page::asked(args[1].value, args[2].value);
+            world.baskets.list(&world.customers, &mut world.feed, args[0].text(), &args[0].field, page, now)
+        },
+    },
+    Operation {
+        id: "get_ecom_order",
+        params: &[],
+        rule: |world, _, body, now| world.baskets.get(&world.customers, &mut world.feed, body, now),
+    },
+    Operation {
+        id: "clear_basket",
+        params: &[],
+        rule: |world, _, body, now| world.baskets.clear(&world.customers, &mut world.feed, body, now),
+    },
+    Operation {
+        id: "set_basket_address",
+        params: &[],
+        rule: |world, _, body, _| world.baskets.set_address(&world.customers, body),
+    },
+    Operation {
+        id: "remove_basket_item",
+        params: &[],
+        rule: |world, _, body, _| world.baskets.remove_item(&world.customers, body),
+    },
+    Operation {
+        id: "update_basket_item",
+        params: &[],
+        rule: |world, _, body, _| world.baskets.update_item(&world.customers, body),
+    },
+    Operation {
+        id: "complete_buy",
+        params: &[],
+        rule: |world, _, body, now| {
+            world.baskets.complete_buy(&mut world.customers, &mut world.orders, &mut world.feed, body, now)
+        },
+    },
 ];
+
+/// The operations answered from the state; the others answer from the recordings.
+pub const SIMULATED: [&str; OPERATIONS.len()] = {
+    let mut ids = [""; OPERATIONS.len()];
+    let mut at = 0;
+    while at < ids.len() {
+        ids[at] = OPERATIONS[at].id;
+        at += 1;
+    }
+    ids
+};
 
 /// The `data` of the answer to `operation`, or `None` when it is not one of
 /// [`SIMULATED`] (it is then answered from the recordings).
@@ -39,50 +211,66 @@ pub fn answer(
     body: Option<&Value>,
     now: SystemTime,
 ) -> Option<Result<Value, Refusal>> {
-    let empty = Value::Null;
-    let body = body.unwrap_or(&empty);
-    let path_value = |name: &str| path.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
-    let query_value = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let World { feed, customers, fixes, orders, baskets, .. } = world;
-    let products = feed.recorded();
-    Some(match operation {
-        "create_customer" => customers.create(body),
-        "get_customer" => {
-            customers.get(path_value("external_customer_id"), "path.external_customer_id", products)
+    let simulated = OPERATIONS.iter().find(|simulated| simulated.id == operation)?;
+    let args: Vec<Arg<'_>> = simulated.params.iter().map(|param| param.read(path, query)).collect();
+    Some((simulated.rule)(world, &args, body.unwrap_or(&Value::Null), now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{In, OPERATIONS, SIMULATED};
+    use crate::document;
+    use std::collections::BTreeSet;
+
+    /// Each entry names an operation of the spec, and each of its parameters is one
+    /// the operation (or its path) declares, sent where the entry reads it.
+    #[test]
+    fn every_entry_is_an_operation_of_the_spec_with_its_parameters() {
+        let spec = document::parse(crate::YAML).unwrap();
+        let operations = document::operations(&spec);
+        for entry in &OPERATIONS {
+            let Some(operation) = operations.iter().find(|operation| operation.id == entry.id) else {
+                panic!("{}: no operation of the spec has this id", entry.id);
+            };
+            let declared = [operation.path_item(&spec), operation.object(&spec)];
+            let declared: Vec<(&str, &str)> = declared
+                .iter()
+                .filter_map(|holder| holder.get("parameters")?.as_array())
+                .flatten()
+                .map(|parameter| document::resolve(&spec, parameter).unwrap())
+                .filter_map(|parameter| Some((parameter["in"].as_str()?, parameter["name"].as_str()?)))
+                .collect();
+            for param in entry.params {
+                assert!(
+                    declared.contains(&(param.place.name(), param.name)),
+                    "{}: the spec declares no {} parameter {} (it declares {declared:?})",
+                    entry.id,
+                    param.place.name(),
+                    param.name
+                );
+            }
+            // Every path parameter is read: a rule that names its resource by path has it.
+            for (place, name) in &declared {
+                if *place == In::Path.name() {
+                    assert!(
+                        entry.params.iter().any(|param| param.name == *name),
+                        "{}: {name} unread",
+                        entry.id
+                    );
+                }
+            }
         }
-        "update_customer" => {
-            customers.update(path_value("external_customer_id"), "path.external_customer_id", body)
-        }
-        "get_customer_balance" => {
-            customers.balances(path_value("customer_external_id"), "path.customer_external_id", products)
-        }
-        "price_fix" => fixes.price_fix(customers, feed, body, now),
-        "buy" => fixes.buy(customers, orders, feed, body, now),
-        "sell" => fixes.sell(customers, orders, feed, body, now),
-        "get_order" => orders.get(path_value("external_order_id"), "path.external_order_id", customers),
-        "find_order" => orders.find(body, customers),
-        "create_delivery" => orders.create_delivery(customers, feed, body, now),
-        "create_customer_address" => customers.create_address(body),
-        "list_incomplete_baskets" => baskets.list(
-            customers,
-            feed,
-            query_value("customer_external_id").unwrap_or(""),
-            "query.customer_external_id",
-            Page::asked(query_value("page"), query_value("total")),
-            now,
-        ),
-        "get_ecom_order" => baskets.get(customers, feed, body, now),
-        "clear_basket" => baskets.clear(customers, feed, body, now),
-        "set_basket_address" => baskets.set_address(customers, body),
-        "remove_basket_item" => baskets.remove_item(customers, body),
-        "update_basket_item" => baskets.update_item(customers, body),
-        "complete_buy" => baskets.complete_buy(customers, orders, feed, body, now),
-        "get_walletable_balance" => customers.holdings(
-            query_value("external_customer_id"),
-            "query.external_customer_id",
-            query_value("metal_type"),
-            products,
-        ),
-        _ => return None,
-    })
+    }
+
+    /// The list in `spec/SANDBOX.md` ("What is simulated", its first paragraph) is the table's.
+    #[test]
+    fn the_table_is_the_list_the_rules_document() {
+        let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/SANDBOX.md")).unwrap();
+        let section = rules.split("## What is simulated").nth(1).expect("the section");
+        let paragraph = section.trim_start().split("\n\n").next().unwrap_or("");
+        let listed: BTreeSet<&str> = paragraph.split('`').skip(1).step_by(2).collect();
+        let table: BTreeSet<&str> = SIMULATED.into_iter().collect();
+        assert_eq!(table.len(), SIMULATED.len(), "an operation is in the table twice");
+        assert_eq!(listed, table, "spec/SANDBOX.md lists other operations than the table");
+    }
 }
