@@ -31,7 +31,7 @@ use std::time::Instant;
 use tokio::net::TcpStream;
 
 /// Where each exchange's log line goes.
-pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+pub(crate) type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct State {
     pub contract: Contract,
