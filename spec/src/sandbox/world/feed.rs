@@ -116,7 +116,8 @@ pub fn product_name(sku: &str) -> String {
 
 #[cfg(test)]
 pub(super) mod tests {
-    use super::*;
+    use super::{Feed, Product};
+    use rust_decimal::Decimal;
 
     /// Gold as the recorded price fix quotes it.
     pub fn gold() -> Vec<Product> {

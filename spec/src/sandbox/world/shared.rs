@@ -64,9 +64,10 @@ impl Shared {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Fault, Shared};
     use crate::sandbox::world::customers::Holder;
     use crate::sandbox::world::genesis::Genesis;
+    use crate::sandbox::world::state::World;
     use crate::sandbox::world::values::CASH;
     use serde_json::json;
     use std::time::Duration;

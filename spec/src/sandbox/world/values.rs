@@ -52,7 +52,9 @@ pub(super) fn text<'v>(value: &'v Value, field: &str) -> &'v str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{decimal, number};
+    use rust_decimal::Decimal;
+    use serde_json::Value;
 
     #[test]
     fn numbers_keep_their_exact_text() {
