@@ -2,6 +2,7 @@
 //! test seeds them ([`Baskets::add`]); the basket calls read and change them, and
 //! completing one buys its metal as a buy order would.
 
+use super::call::{Call, Outcome};
 use super::customers::{Customers, Holder};
 use super::feed::{Feed, Product, metal_name, product_name};
 use super::orders::Orders;
@@ -107,7 +108,7 @@ impl Baskets {
         field: &str,
         Page { page, per_page }: Page,
         now: SystemTime,
-    ) -> Result<Value, Refusal> {
+    ) -> Outcome {
         customers.check(customer, field)?;
         let open: Vec<usize> = (0..self.all.len())
             .filter(|&i| !self.all[i].ordered && self.all[i].customer == customer)
@@ -157,30 +158,18 @@ impl Baskets {
         Ok(at)
     }
 
-    pub fn get(
-        &mut self,
-        customers: &Customers,
-        feed: &mut Feed,
-        body: &Value,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
-        let at = self.at(customers, body, "customer_external_id", false)?;
-        self.json(at, customers, feed, now)
+    pub fn get(&mut self, customers: &Customers, feed: &mut Feed, call: Call<'_>) -> Outcome {
+        let at = self.at(customers, call.body, "customer_external_id", false)?;
+        self.json(at, customers, feed, call.now)
     }
 
-    pub fn clear(
-        &mut self,
-        customers: &Customers,
-        feed: &mut Feed,
-        body: &Value,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
-        let at = self.at(customers, body, "external_customer_id", true)?;
+    pub fn clear(&mut self, customers: &Customers, feed: &mut Feed, call: Call<'_>) -> Outcome {
+        let at = self.at(customers, call.body, "external_customer_id", true)?;
         self.all[at].items.clear();
-        self.json(at, customers, feed, now)
+        self.json(at, customers, feed, call.now)
     }
 
-    pub fn set_address(&mut self, customers: &Customers, body: &Value) -> Result<Value, Refusal> {
+    pub fn set_address(&mut self, customers: &Customers, body: &Value) -> Outcome {
         let at = self.at(customers, body, "external_customer_id", true)?;
         let addresses = json!({"shipping": body.get("shipping"), "billing": body.get("billing")});
         check_bytes(&addresses, MAX_ADDRESS_BYTES, "body", "of a basket's addresses")?;
@@ -188,7 +177,7 @@ impl Baskets {
         Ok(json!({}))
     }
 
-    pub fn remove_item(&mut self, customers: &Customers, body: &Value) -> Result<Value, Refusal> {
+    pub fn remove_item(&mut self, customers: &Customers, body: &Value) -> Outcome {
         let at = self.at(customers, body, "external_customer_id", true)?;
         let position = self.item_at(at, body)?;
         self.all[at].items.remove(position);
@@ -196,7 +185,7 @@ impl Baskets {
     }
 
     /// Sets an item's grams; a quantity of 0 removes it.
-    pub fn update_item(&mut self, customers: &Customers, body: &Value) -> Result<Value, Refusal> {
+    pub fn update_item(&mut self, customers: &Customers, body: &Value) -> Outcome {
         let at = self.at(customers, body, "external_customer_id", true)?;
         let position = self.item_at(at, body)?;
         match body.get("qty").and_then(Value::as_u64) {
@@ -222,9 +211,9 @@ impl Baskets {
         customers: &mut Customers,
         orders: &mut Orders,
         feed: &mut Feed,
-        body: &Value,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
+        call: Call<'_>,
+    ) -> Outcome {
+        let Call { body, now } = call;
         let at = self.at(customers, body, "external_customer_id", true)?;
         if self.all[at].items.is_empty() {
             return refuse("body.cart_token", "the basket is empty");
@@ -243,7 +232,7 @@ impl Baskets {
         let basket = &self.all[at];
         let order = json!({"external_id": basket.increment_id});
         let trade = Trade { holder: Holder::Customer(&basket.customer), side: Side::Buy, lines };
-        place(customers, orders, feed, &order, trade, now)?;
+        place(customers, orders, feed, Call { body: &order, now }, trade)?;
         self.all[at].ordered = true;
         Ok(json!({}))
     }
@@ -265,13 +254,7 @@ impl Baskets {
     }
 
     /// The basket as its calls answer it; a total too large to sum is refused.
-    fn json(
-        &mut self,
-        at: usize,
-        customers: &Customers,
-        feed: &mut Feed,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
+    fn json(&mut self, at: usize, customers: &Customers, feed: &mut Feed, now: SystemTime) -> Outcome {
         let updated = !self.all[at].ordered && self.refix(at, feed, now);
         let basket = &self.all[at];
         let remaining = match basket.fixed_until.duration_since(now) {

@@ -2,6 +2,7 @@
 //! their addresses; and the partner's own wallets, which a sell fixed for no customer
 //! draws on. The other areas find a customer, and move their metal and cash, here.
 
+use super::call::Outcome;
 use super::feed::{Product, metal_name, product_name};
 use super::refusal::{Refusal, check_bytes, refuse};
 use super::values::{CASH, CASH_CURRENCY_ID, number, text};
@@ -67,7 +68,7 @@ impl Customers {
         self.by_id.entry(id).or_insert(Customer { profile, wallets, addresses: Vec::new() });
     }
 
-    pub fn create(&mut self, body: &Value) -> Result<Value, Refusal> {
+    pub fn create(&mut self, body: &Value) -> Outcome {
         let id = text(body, "external_id");
         if self.by_id.contains_key(id) {
             return refuse("body.external_id", "a customer with this external_id already exists");
@@ -111,7 +112,7 @@ impl Customers {
     }
 
     /// The customer with one wallet per product of `products`, and cash.
-    pub fn get(&self, id: &str, field: &str, products: &[Product]) -> Result<Value, Refusal> {
+    pub fn get(&self, id: &str, field: &str, products: &[Product]) -> Outcome {
         let customer = self.customer(id, field)?;
         let mut data = customer.profile.clone();
         let wallets = wallet_rows(&customer.wallets, products).into_iter().map(|row| {
@@ -129,7 +130,7 @@ impl Customers {
         Ok(Value::Object(data))
     }
 
-    pub fn update(&mut self, id: &str, field: &str, body: &Value) -> Result<Value, Refusal> {
+    pub fn update(&mut self, id: &str, field: &str, body: &Value) -> Outcome {
         // The path names the customer; an `external_id` in the body (the docs' own
         // example sends another one) changes nothing.
         let mut profile = self.customer(id, field)?.profile.clone();
@@ -141,7 +142,7 @@ impl Customers {
         Ok(Value::Object(profile))
     }
 
-    pub fn balances(&self, id: &str, field: &str, products: &[Product]) -> Result<Value, Refusal> {
+    pub fn balances(&self, id: &str, field: &str, products: &[Product]) -> Outcome {
         let customer = self.customer(id, field)?;
         let rows = wallet_rows(&customer.wallets, products).into_iter().map(|row| {
             let mut balance = row.fields();
@@ -190,7 +191,7 @@ impl Customers {
 
     /// Keeps an address for an existing customer. The docs never show what the call
     /// answers, so `data` is an empty object.
-    pub fn create_address(&mut self, body: &Value) -> Result<Value, Refusal> {
+    pub fn create_address(&mut self, body: &Value) -> Outcome {
         let id = text(body, "external_customer_id");
         let customer = self.customer_mut(id, "body.external_customer_id")?;
         let address = body.clone();
@@ -214,7 +215,7 @@ impl Customers {
         field: &str,
         metals: Option<&str>,
         products: &[Product],
-    ) -> Result<Value, Refusal> {
+    ) -> Outcome {
         let holder = match customer {
             Some(id) => {
                 self.check(id, field)?;

@@ -9,6 +9,7 @@
 //! `spec/SANDBOX.md`; a refusal names its rule.
 
 mod baskets;
+mod call;
 mod customers;
 mod feed;
 mod genesis;

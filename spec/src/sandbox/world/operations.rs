@@ -5,8 +5,9 @@
 //! against the spec, and the list against `spec/SANDBOX.md`.
 
 use super::baskets::Page;
-use super::refusal::Refusal;
+use super::call::{Call, Outcome};
 use super::state::World;
+use super::trading::Side;
 use serde_json::Value;
 use std::time::SystemTime;
 
@@ -67,9 +68,9 @@ impl Arg<'_> {
     }
 }
 
-/// A rule: the world, the values of the entry's parameters in the entry's order, the
-/// request's body (`null` when it has none), and the time now.
-type Rule = fn(&mut World, &[Arg<'_>], &Value, SystemTime) -> Result<Value, Refusal>;
+/// A rule: the world, the values of the entry's parameters in the entry's order, and
+/// the call.
+type Rule = fn(&mut World, &[Arg<'_>], Call<'_>) -> Outcome;
 
 /// One simulated operation.
 pub struct Operation {
@@ -82,110 +83,119 @@ pub struct Operation {
 
 /// Every simulated operation, in the order `spec/SANDBOX.md` lists them.
 pub const OPERATIONS: [Operation; 19] = [
-    Operation { id: "create_customer", params: &[], rule: |world, _, body, _| world.customers.create(body) },
+    Operation {
+        id: "create_customer",
+        params: &[],
+        rule: |world, _, call| world.customers.create(call.body),
+    },
     Operation {
         id: "get_customer",
         params: &[path("external_customer_id")],
-        rule: |world, args, _, _| world.customers.get(args[0].text(), &args[0].field, world.feed.recorded()),
+        rule: |world, args, _| world.customers.get(args[0].text(), &args[0].field, world.feed.recorded()),
     },
     Operation {
         id: "update_customer",
         params: &[path("external_customer_id")],
-        rule: |world, args, body, _| world.customers.update(args[0].text(), &args[0].field, body),
+        rule: |world, args, call| world.customers.update(args[0].text(), &args[0].field, call.body),
     },
     Operation {
         id: "get_customer_balance",
         params: &[path("customer_external_id")],
-        rule: |world, args, _, _| {
+        rule: |world, args, _| {
             world.customers.balances(args[0].text(), &args[0].field, world.feed.recorded())
         },
     },
     Operation {
         id: "create_customer_address",
         params: &[],
-        rule: |world, _, body, _| world.customers.create_address(body),
+        rule: |world, _, call| world.customers.create_address(call.body),
     },
     Operation {
         id: "price_fix",
         params: &[],
-        rule: |world, _, body, now| world.fixes.price_fix(&world.customers, &mut world.feed, body, now),
+        rule: |world, _, call| world.fixes.price_fix(&world.customers, &mut world.feed, call),
     },
     Operation {
         id: "buy",
         params: &[],
-        rule: |world, _, body, now| {
-            world.fixes.buy(&mut world.customers, &mut world.orders, &mut world.feed, body, now)
+        rule: |world, _, call| {
+            world.fixes.trade(Side::Buy, &mut world.customers, &mut world.orders, &mut world.feed, call)
         },
     },
     Operation {
         id: "sell",
         params: &[],
-        rule: |world, _, body, now| {
-            world.fixes.sell(&mut world.customers, &mut world.orders, &mut world.feed, body, now)
+        rule: |world, _, call| {
+            world.fixes.trade(Side::Sell, &mut world.customers, &mut world.orders, &mut world.feed, call)
         },
     },
     Operation {
         id: "get_order",
         params: &[path("external_order_id")],
-        rule: |world, args, _, _| world.orders.get(args[0].text(), &args[0].field, &world.customers),
+        rule: |world, args, _| world.orders.get(args[0].text(), &args[0].field, &world.customers),
     },
     Operation {
         id: "find_order",
         params: &[],
-        rule: |world, _, body, _| world.orders.find(body, &world.customers),
+        rule: |world, _, call| world.orders.find(call.body, &world.customers),
     },
     Operation {
         id: "create_delivery",
         params: &[],
-        rule: |world, _, body, now| {
-            world.orders.create_delivery(&mut world.customers, &mut world.feed, body, now)
-        },
+        rule: |world, _, call| world.orders.create_delivery(&mut world.customers, &mut world.feed, call),
     },
     Operation {
         id: "get_walletable_balance",
         params: &[query("external_customer_id"), query("metal_type")],
-        rule: |world, args, _, _| {
+        rule: |world, args, _| {
             world.customers.holdings(args[0].value, &args[0].field, args[1].value, world.feed.recorded())
         },
     },
     Operation {
         id: "list_incomplete_baskets",
         params: &[query("customer_external_id"), query("page"), query("total")],
-        rule: |world, args, _, now| {
+        rule: |world, args, call| {
             let page = Page::asked(args[1].value, args[2].value);
-            world.baskets.list(&world.customers, &mut world.feed, args[0].text(), &args[0].field, page, now)
+            world.baskets.list(
+                &world.customers,
+                &mut world.feed,
+                args[0].text(),
+                &args[0].field,
+                page,
+                call.now,
+            )
         },
     },
     Operation {
         id: "get_ecom_order",
         params: &[],
-        rule: |world, _, body, now| world.baskets.get(&world.customers, &mut world.feed, body, now),
+        rule: |world, _, call| world.baskets.get(&world.customers, &mut world.feed, call),
     },
     Operation {
         id: "clear_basket",
         params: &[],
-        rule: |world, _, body, now| world.baskets.clear(&world.customers, &mut world.feed, body, now),
+        rule: |world, _, call| world.baskets.clear(&world.customers, &mut world.feed, call),
     },
     Operation {
         id: "set_basket_address",
         params: &[],
-        rule: |world, _, body, _| world.baskets.set_address(&world.customers, body),
+        rule: |world, _, call| world.baskets.set_address(&world.customers, call.body),
     },
     Operation {
         id: "remove_basket_item",
         params: &[],
-        rule: |world, _, body, _| world.baskets.remove_item(&world.customers, body),
+        rule: |world, _, call| world.baskets.remove_item(&world.customers, call.body),
     },
     Operation {
         id: "update_basket_item",
         params: &[],
-        rule: |world, _, body, _| world.baskets.update_item(&world.customers, body),
+        rule: |world, _, call| world.baskets.update_item(&world.customers, call.body),
     },
     Operation {
         id: "complete_buy",
         params: &[],
-        rule: |world, _, body, now| {
-            world.baskets.complete_buy(&mut world.customers, &mut world.orders, &mut world.feed, body, now)
+        rule: |world, _, call| {
+            world.baskets.complete_buy(&mut world.customers, &mut world.orders, &mut world.feed, call)
         },
     },
 ];
@@ -210,10 +220,10 @@ pub fn answer(
     query: &[(String, String)],
     body: Option<&Value>,
     now: SystemTime,
-) -> Option<Result<Value, Refusal>> {
+) -> Option<Outcome> {
     let simulated = OPERATIONS.iter().find(|simulated| simulated.id == operation)?;
     let args: Vec<Arg<'_>> = simulated.params.iter().map(|param| param.read(path, query)).collect();
-    Some((simulated.rule)(world, &args, body.unwrap_or(&Value::Null), now))
+    Some((simulated.rule)(world, &args, Call { body: body.unwrap_or(&Value::Null), now }))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Orders, kept and found by any of their ids, and deliveries, which make one. Trades
 //! and completed baskets keep their orders here too.
 
+use super::call::{Call, Outcome};
 use super::customers::{Customers, Holder};
 use super::feed::{Feed, metal_name, product_name};
 use super::refusal::{Refusal, refuse, utc};
@@ -9,7 +10,6 @@ use crate::sandbox::limits::{MAX_ORDER_ID_CHARS, MAX_ORDERS};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 /// What one delivery costs, from the customer's cash: the docs' one example (3 g of
 /// gold shipped for 70.01).
@@ -33,13 +33,8 @@ pub struct Orders {
 impl Orders {
     /// Ships metal the customer holds: the metal leaves the wallet, and the delivery
     /// charge leaves the cash wallet; either short is refused before anything moves.
-    pub fn create_delivery(
-        &mut self,
-        customers: &mut Customers,
-        feed: &mut Feed,
-        body: &Value,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
+    pub fn create_delivery(&mut self, customers: &mut Customers, feed: &mut Feed, call: Call<'_>) -> Outcome {
+        let Call { body, now } = call;
         let customer = text(body.get("customer").unwrap_or(&Value::Null), "external_id");
         customers.check(customer, "body.customer.external_id")?;
         let external_id = text(body, "external_id");
@@ -115,7 +110,7 @@ impl Orders {
 
     /// The order that carries `id` (its guid, order code or external id), with its
     /// customer as they are now; `field` is where the request gave the id.
-    pub fn get(&self, id: &str, field: &str, customers: &Customers) -> Result<Value, Refusal> {
+    pub fn get(&self, id: &str, field: &str, customers: &Customers) -> Outcome {
         match self.index.get(id) {
             Some(&at) => {
                 let Kept { order, customer } = &self.kept[at];
@@ -129,7 +124,7 @@ impl Orders {
         }
     }
 
-    pub fn find(&self, body: &Value, customers: &Customers) -> Result<Value, Refusal> {
+    pub fn find(&self, body: &Value, customers: &Customers) -> Outcome {
         for field in ["guid", "order_code", "external_id"] {
             if let Some(id) = body.get(field).and_then(Value::as_str) {
                 return self.get(id, &format!("body.{field}"), customers);

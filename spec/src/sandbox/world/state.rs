@@ -3,6 +3,7 @@
 //! reads and changes, so what each call touches shows where it is called.
 
 use super::baskets::Baskets;
+use super::call::Outcome;
 use super::customers::{Customers, Holder};
 use super::feed::Feed;
 use super::genesis::Genesis;
@@ -42,7 +43,7 @@ impl World {
     // The test controls (`Running`'s): what a test sets up without a request.
 
     /// Creates a customer as `POST /partner/customer` would.
-    pub fn create_customer(&mut self, body: &Value) -> Result<Value, Refusal> {
+    pub fn create_customer(&mut self, body: &Value) -> Outcome {
         self.customers.create(body)
     }
 

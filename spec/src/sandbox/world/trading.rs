@@ -2,6 +2,7 @@
 //! worked out on a copy of the holder's wallets and applied only once every sum is
 //! checked, so a refused trade moves nothing.
 
+use super::call::{Call, Outcome};
 use super::customers::{Customers, Holder};
 use super::feed::{Feed, Product, product_name};
 use super::orders::Orders;
@@ -30,13 +31,8 @@ impl Fixes {
         Fixes { token_ttl, live: HashMap::new() }
     }
 
-    pub fn price_fix(
-        &mut self,
-        customers: &Customers,
-        feed: &mut Feed,
-        body: &Value,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
+    pub fn price_fix(&mut self, customers: &Customers, feed: &mut Feed, call: Call<'_>) -> Outcome {
+        let Call { body, now } = call;
         let customer = body.get("customer_external_id").and_then(Value::as_str);
         if let Some(id) = customer {
             customers.check(id, "body.customer_external_id")?;
@@ -106,43 +102,35 @@ impl Fixes {
         }
     }
 
-    pub fn buy(
+    /// A buy, for the customer the body names with a token fixed for them or for no
+    /// one; or a sell, from the wallets of whom the token was fixed for (a customer,
+    /// or with none the partner).
+    pub fn trade(
         &self,
+        side: Side,
         customers: &mut Customers,
         orders: &mut Orders,
         feed: &mut Feed,
-        body: &Value,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
-        let fix = self.live_fix(body.get("price_token").and_then(Value::as_str), now)?;
-        let customer = text(body.get("customer").unwrap_or(&Value::Null), "external_id");
-        customers.check(customer, "body.customer.external_id")?;
-        if fix.customer.as_deref().is_some_and(|fixed_for| fixed_for != customer) {
-            return refuse("body.price_token", "the price token was fixed for another customer");
-        }
-        let trade = Trade {
-            holder: Holder::Customer(customer),
-            side: Side::Buy,
-            lines: lines(orders, body, fix, Side::Buy)?,
+        call: Call<'_>,
+    ) -> Outcome {
+        let body = call.body;
+        let fix = self.live_fix(body.get("price_token").and_then(Value::as_str), call.now)?;
+        let holder = match side {
+            Side::Buy => {
+                let customer = text(body.get("customer").unwrap_or(&Value::Null), "external_id");
+                customers.check(customer, "body.customer.external_id")?;
+                if fix.customer.as_deref().is_some_and(|fixed_for| fixed_for != customer) {
+                    return refuse("body.price_token", "the price token was fixed for another customer");
+                }
+                Holder::Customer(customer)
+            }
+            Side::Sell => match &fix.customer {
+                Some(id) => Holder::Customer(id),
+                None => Holder::Partner,
+            },
         };
-        place(customers, orders, feed, body, trade, now)
-    }
-
-    pub fn sell(
-        &self,
-        customers: &mut Customers,
-        orders: &mut Orders,
-        feed: &mut Feed,
-        body: &Value,
-        now: SystemTime,
-    ) -> Result<Value, Refusal> {
-        let fix = self.live_fix(body.get("price_token").and_then(Value::as_str), now)?;
-        let lines = lines(orders, body, fix, Side::Sell)?;
-        let holder = match &fix.customer {
-            Some(id) => Holder::Customer(id),
-            None => Holder::Partner,
-        };
-        place(customers, orders, feed, body, Trade { holder, side: Side::Sell, lines }, now)
+        let trade = Trade { holder, side, lines: lines(orders, body, fix, side)? };
+        place(customers, orders, feed, call, trade)
     }
 }
 
@@ -189,7 +177,7 @@ pub struct Trade<'a> {
 }
 
 /// Moves the metal and cash of a trade's priced lines and keeps one order per line;
-/// `body` gives the orders' `external_id` and `price_token`.
+/// the call's body gives the orders' `external_id` and `price_token`.
 ///
 /// Every sum and balance is worked out, checked, on a copy of the holder's wallets
 /// before anything changes, so a refused trade moves nothing; what follows the
@@ -199,11 +187,10 @@ pub fn place(
     customers: &mut Customers,
     orders: &mut Orders,
     feed: &mut Feed,
-    body: &Value,
+    call: Call<'_>,
     trade: Trade<'_>,
-    now: SystemTime,
-) -> Result<Value, Refusal> {
-    let Trade { holder, side, lines } = trade;
+) -> Outcome {
+    let (Call { body, now }, Trade { holder, side, lines }) = (call, trade);
     let order_at = utc(now)?.format("%d-%m-%Y %H:%M").to_string();
     let held = customers.wallets(holder);
     let mut wallets = held.clone();
