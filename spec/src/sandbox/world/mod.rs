@@ -1,9 +1,10 @@
 //! The sandbox's state and business rules, one area a file: customers with their
 //! wallets and addresses (`customers`), price fixes and trades (`trading`), orders and
-//! deliveries (`orders`), and baskets (`baskets`). `genesis` is the first state,
-//! `state` the areas together, `operations` which call each rule answers, and `shared`
-//! the one lock around it all, held for a whole call so that concurrent trades never
-//! lose an update. No I/O here.
+//! deliveries (`orders`), and baskets (`baskets`), over the price `feed`. `genesis` is
+//! the first state, `state` the areas together, `operations` which call each rule
+//! answers, and `shared` the one lock around it all, held for a whole call so that
+//! concurrent trades never lose an update. Every rule takes a `call`, reads and writes
+//! `values`, and says no with a `refusal`. No I/O here.
 //!
 //! Every rule where the docs are silent is the sandbox's own choice, listed in
 //! `spec/SANDBOX.md`; a refusal names its rule.

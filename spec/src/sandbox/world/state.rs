@@ -1,6 +1,6 @@
 //! The world: every area's state side by side, made from the genesis and made again
-//! from it by a reset. The rules live in the areas; a rule is given just the parts it
-//! reads and changes, so what each call touches shows where it is called.
+//! from it by a reset. The rules live in the areas, and each is given just the parts
+//! it reads and changes, so the table in `operations` shows what each call touches.
 
 use super::baskets::Baskets;
 use super::call::Outcome;
@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use std::time::SystemTime;
 
+/// The simulated platform's state, and the genesis it starts again from.
 pub struct World {
     genesis: Genesis,
     pub(super) feed: Feed,
