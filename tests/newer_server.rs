@@ -7,7 +7,8 @@ mod support;
 
 use minted_connect::prelude::*;
 use minted_connect::{IntoData, Received, types};
-use minted_spec::sandbox::{Decimal, Holder};
+use minted_spec::sandbox::Holder;
+use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeSet;

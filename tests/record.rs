@@ -8,7 +8,8 @@ use minted_connect::prelude::*;
 use minted_connect::{Client, IntoData, types};
 use minted_spec::contract::{Contract, Spec};
 use minted_spec::load::Loaded;
-use minted_spec::sandbox::{self, Decimal, Running, Sandbox};
+use minted_spec::sandbox::{self, Running, Sandbox};
+use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
 const CUSTOMER: &str = "Ada-Lovelace-1815";

@@ -9,7 +9,8 @@ mod support;
 
 use minted_connect::prelude::*;
 use minted_connect::{AuthFailure, Client, Error, IntoData, types};
-use minted_spec::sandbox::{self, Decimal, Holder, Sandbox};
+use minted_spec::sandbox::{self, Holder, Sandbox};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

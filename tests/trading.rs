@@ -7,7 +7,8 @@ mod support;
 
 use minted_connect::prelude::*;
 use minted_connect::{Client, Error, IntoData, types};
-use minted_spec::sandbox::{self, Clock, Decimal, Holder, Running, Sandbox};
+use minted_spec::sandbox::{self, Clock, Holder, Running, Sandbox};
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::time::Duration;
 

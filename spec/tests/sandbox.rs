@@ -1,10 +1,11 @@
 //! The sandbox under hostile input: what a careless or hostile client can make it hold
 //! is bounded, and each refusal is a status in the API's envelope.
 
-use minted_spec::sandbox::{
-    BODY_LIMIT, BODY_READ_TIMEOUT, Clock, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, MAX_CONNECTIONS,
-    MAX_PROFILE_BYTES, MAX_TOKEN_TTL, Running, Sandbox, StartError,
+use minted_spec::sandbox::limits::{
+    BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, MAX_CONNECTIONS,
+    MAX_PROFILE_BYTES, MAX_TOKEN_TTL,
 };
+use minted_spec::sandbox::{Clock, Running, Sandbox, StartError};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

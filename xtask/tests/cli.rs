@@ -1,7 +1,7 @@
 //! `cargo xtask` as a command: verify's report, exit statuses and output stream; the
 //! bundle; the sandbox's refusal to start.
 
-use minted_spec::sandbox::MAX_TOKEN_TTL;
+use minted_spec::sandbox::limits::MAX_TOKEN_TTL;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

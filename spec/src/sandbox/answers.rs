@@ -322,9 +322,11 @@ fn only_declared(schema: &Value, instance: &Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::Answers;
     use crate::check::Checker;
-    use crate::exchange::{Exchange, Response};
+    use crate::contract::{Contract, Spec};
+    use crate::exchange::{Body, Exchange, Response};
+    use crate::load::Loaded;
 
     /// A shaped answer must pass the same checks as a recorded one, `--strict` included.
     #[test]

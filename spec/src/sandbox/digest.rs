@@ -1,6 +1,7 @@
 //! HTTP Digest (RFC 7616) as a server sees it: challenges with fresh nonces, and
 //! answers checked against the password, the nonce's age and its nonce counts.
 
+use super::limits::MAX_NONCES;
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
 use std::collections::{HashMap, VecDeque};
@@ -101,11 +102,6 @@ impl Refusal {
         }
     }
 }
-
-/// How many nonces may be outstanding; past it the oldest is forgotten (its next use
-/// gets `stale=true` and a fresh challenge), so unauthenticated requests cannot make
-/// the sandbox hold more.
-pub const MAX_NONCES: usize = 10_000;
 
 /// The server's side of Digest: the credentials, and the nonces issued with their counts.
 pub struct Guard {
@@ -252,7 +248,10 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Answer, COUNT_WINDOW, Guard, Refusal, hex};
+    use crate::sandbox::limits::MAX_NONCES;
+    use sha2::{Digest as _, Sha256};
+    use std::time::Duration;
 
     /// RFC 7616 §3.9.1, SHA-256.
     const RFC_7616_SHA256: &str = r#"Digest username="Mufasa", realm="http-auth@example.org", uri="/dir/index.html", algorithm=SHA-256, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", nc=00000001, cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", qop=auth, response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS""#;

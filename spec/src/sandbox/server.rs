@@ -4,7 +4,10 @@
 use super::answers::{Answers, Source};
 use super::clock::Clock;
 use super::digest::Guard;
-use super::world::{Refusal, Shared};
+use super::limits::{
+    ANSWER_FINDINGS_KEPT, BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT,
+};
+use super::world::{Refusal, Shared, answer};
 use crate::check::Checker;
 use crate::contract::Contract;
 use crate::contract::Operation;
@@ -24,11 +27,11 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::net::TcpStream;
 
 /// Where each exchange's log line goes.
-pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+pub(crate) type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct State {
     pub contract: Contract,
@@ -45,24 +48,6 @@ pub struct State {
 
 /// Changes an answer's body, given the operation's id.
 pub type Transform = Arc<dyn Fn(&str, &mut Value) + Send + Sync>;
-
-/// A body at most this large is checked on the async worker; a larger one, whose
-/// validation can take long, on tokio's blocking pool.
-pub const INLINE_CHECK_LIMIT: usize = 16 * 1024;
-
-/// How many findings about its own answers the sandbox keeps.
-const ANSWER_FINDINGS_KEPT: usize = 1000;
-
-/// The largest request body the sandbox reads; a larger one gets a 413.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-
-/// How long a connection may take to send a request's headers, or stay idle between
-/// requests, before the sandbox closes it.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long a request's body may take to arrive, from the end of its headers; past it
-/// the request gets a 408 and the connection is closed.
-pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn connection(stream: TcpStream, state: Arc<State>) {
     let service = service_fn(move |request| {
@@ -222,7 +207,7 @@ impl State {
         let now = self.clock.now();
         let answered = self
             .world
-            .with(|world| world.answer(operation, path_values, &request.query, request.body.json(), now));
+            .with(|world| answer(world, operation, path_values, &request.query, request.body.json(), now));
         match answered {
             Err(fault) => {
                 let body = envelope(500, &fault.to_string());

@@ -1,7 +1,9 @@
 //! The sandbox's simulated price feed: the products and prices of the recorded price
-//! fixes, each later fix moved by a small seeded step, so that two runs with the same
-//! seed quote the same prices.
+//! fixes, each later fix moved by a small seeded step, and the tokens and ids drawn
+//! from the same seeded stream, so that two runs with the same seed quote the same
+//! prices and print the same tokens.
 
+use super::values::decimal;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -62,6 +64,19 @@ impl Feed {
     pub fn next_u64(&mut self) -> u64 {
         self.rng.next_u64()
     }
+
+    /// A token of 32 letters and digits, as a price fix's or a basket's.
+    pub fn token(&mut self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..32).map(|_| ALPHABET[(self.next_u64() % ALPHABET.len() as u64) as usize] as char).collect()
+    }
+
+    /// An uppercase UUID-shaped id, as the recorded orders' guids are.
+    pub fn guid(&mut self) -> String {
+        let (high, low) = (self.next_u64(), self.next_u64());
+        let hex = format!("{high:016X}{low:016X}");
+        format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    }
 }
 
 /// The products of a recorded price fix's `data.prices`; entries without a SKU,
@@ -82,25 +97,27 @@ pub fn recorded_products(price_fix_data: &Value) -> Vec<Product> {
         .collect()
 }
 
-/// A JSON number as an exact decimal (serde_json keeps the number's text).
-pub fn decimal(value: &Value) -> Option<Decimal> {
-    match value {
-        Value::Number(number) => {
-            let text = number.to_string();
-            text.parse().ok().or_else(|| Decimal::from_scientific(&text).ok())
-        }
-        _ => None,
+/// The metal a SKU names: the recordings show GAU as gold and GAG as silver; GPT and
+/// GPD are read as platinum and palladium; others keep their SKU.
+pub fn metal_name(sku: &str) -> String {
+    match sku {
+        "GAU" => "Gold".into(),
+        "GAG" => "Silver".into(),
+        "GPT" => "Platinum".into(),
+        "GPD" => "Palladium".into(),
+        other => other.into(),
     }
 }
 
-/// An exact decimal as a JSON number, without trailing zeros.
-pub fn number(amount: Decimal) -> Value {
-    serde_json::from_str(&amount.normalize().to_string()).unwrap_or(Value::Null)
+/// A product's name as the recorded orders and holdings print it.
+pub fn product_name(sku: &str) -> String {
+    format!("{} - Digital storage", metal_name(sku))
 }
 
 #[cfg(test)]
 pub(super) mod tests {
-    use super::*;
+    use super::{Feed, Product};
+    use rust_decimal::Decimal;
 
     /// Gold as the recorded price fix quotes it.
     pub fn gold() -> Vec<Product> {
@@ -126,13 +143,5 @@ pub(super) mod tests {
         let recorded = Decimal::new(288971, 2);
         assert!((first - recorded).abs() <= recorded * Decimal::new(5, 3), "{first}");
         assert!(first.scale() <= 2);
-    }
-
-    #[test]
-    fn numbers_keep_their_exact_text() {
-        let value: Value = serde_json::from_str("34.7041").unwrap();
-        assert_eq!(decimal(&value), Some(Decimal::new(347041, 4)));
-        assert_eq!(number(Decimal::new(15000, 4)).to_string(), "1.5");
-        assert_eq!(decimal(&serde_json::from_str("1e400").unwrap()), None);
     }
 }

@@ -1,0 +1,64 @@
+//! Every bound the sandbox keeps, in one place: what a client can make it hold, read
+//! or wait for is limited here, so that no caller, careless or hostile, can make it
+//! grow without bound or hang. `spec/SANDBOX.md` states each one as a rule.
+
+use std::time::Duration;
+
+// The state: the simulated world's collections and what each entry may store.
+
+/// The most customers the sandbox holds, so that no client can make it grow without bound.
+pub const MAX_CUSTOMERS: usize = 10_000;
+/// The most orders it holds.
+pub const MAX_ORDERS: usize = 100_000;
+/// The most unexpired price fixes it holds.
+pub const MAX_LIVE_FIXES: usize = 10_000;
+/// The most baskets the sandbox holds.
+pub const MAX_BASKETS: usize = 10_000;
+/// The most bytes of JSON one customer's stored fields may take.
+pub const MAX_PROFILE_BYTES: usize = 4096;
+/// The most bytes of JSON one stored address (or a basket's pair of them) may take.
+pub const MAX_ADDRESS_BYTES: usize = 4096;
+/// The most addresses one customer may have.
+pub const MAX_ADDRESSES: usize = 20;
+/// The most characters of an order's `external_id`, which every line of it repeats.
+pub const MAX_ORDER_ID_CHARS: usize = 255;
+/// The most items one trade may have.
+pub const MAX_ITEMS: usize = 100;
+
+/// The longest a price token may live: ten 365-day years. A token's expiry is a date
+/// the API prints; a lifetime past what the clock and the calendar hold (`u64::MAX`
+/// seconds) would fail on every price fix, so [`Sandbox::start`](crate::sandbox::Sandbox::start)
+/// refuses it.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+
+// The server: connections, requests and the checks of them.
+
+/// How many connections the sandbox serves at once. Past it a new connection waits,
+/// unaccepted, in the listen backlog until one ends (or the client gives up): a queue
+/// that costs the sandbox nothing, where accepting and closing it would look to the
+/// client like a broken server.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// The largest request body the sandbox reads; a larger one gets a 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// How long a connection may take to send a request's headers, or stay idle between
+/// requests, before the sandbox closes it.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a request's body may take to arrive, from the end of its headers; past it
+/// the request gets a 408 and the connection is closed.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A body at most this large is checked on the async worker; a larger one, whose
+/// validation can take long, on tokio's blocking pool.
+pub const INLINE_CHECK_LIMIT: usize = 16 * 1024;
+
+/// How many findings about its own answers the sandbox keeps
+/// ([`Sandbox::check_answers`](crate::sandbox::Sandbox::check_answers)).
+pub const ANSWER_FINDINGS_KEPT: usize = 1000;
+
+/// How many nonces may be outstanding; past it the oldest is forgotten (its next use
+/// gets `stale=true` and a fresh challenge), so unauthenticated requests cannot make
+/// the sandbox hold more.
+pub const MAX_NONCES: usize = 10_000;

@@ -1,0 +1,127 @@
+//! A started sandbox: the accept loop, and the handle a test holds to read and set
+//! up the state, move the clock and stop the server.
+
+use super::clock::Clock;
+use super::limits::MAX_CONNECTIONS;
+use super::server::{State, connection};
+use super::world::{Holder, Refusal, Shared, World};
+use rust_decimal::Decimal;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// How many operations answer from each source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sources {
+    /// From the simulated state ([`SIMULATED`](crate::sandbox::SIMULATED)).
+    pub simulated: usize,
+    /// From the recording whose request matches best.
+    pub recorded: usize,
+    /// With a body shaped from the spec's schema (the docs show no response).
+    pub shaped: usize,
+}
+
+/// A started sandbox; dropping it stops the server and its connections.
+pub struct Running {
+    addr: SocketAddr,
+    sources: Sources,
+    serving: JoinHandle<()>,
+    world: Arc<Shared>,
+    clock: Clock,
+    answer_findings: Option<Arc<Mutex<Vec<String>>>>,
+}
+
+impl Running {
+    /// Serves on `listener` (bound to `addr`) from a task of the current tokio runtime
+    /// until the handle is dropped.
+    pub(super) fn serve(
+        listener: TcpListener,
+        addr: SocketAddr,
+        sources: Sources,
+        state: Arc<State>,
+    ) -> Running {
+        let (world, clock) = (Arc::clone(&state.world), state.clock.clone());
+        let answer_findings = state.answer_findings.clone();
+        let serving = tokio::spawn(accept(listener, state));
+        Running { addr, sources, serving, world, clock, answer_findings }
+    }
+
+    /// The base URL to give a client: `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its clock: [`Clock::advance`] moves the time its tokens are checked against.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Forgets every change: back to the recordings' customers and orders, with the
+    /// feed at its seed and no price fixes. The clock is not moved back.
+    pub fn reset(&self) {
+        // A fault while resetting resets it all the same.
+        let _ = self.world.with(World::reset);
+    }
+
+    /// Creates a customer as `POST /partner/customer` would (`body` is its request
+    /// body, with at least `external_id`), without a request.
+    pub fn create_customer(&self, body: &serde_json::Value) -> Result<(), Refusal> {
+        self.world.with(|world| world.create_customer(body).map(drop))?
+    }
+
+    /// Seeds an open basket for an existing customer, with grams of products of the
+    /// recorded price fix (`[("GAU", Decimal::ONE)]`), priced from the feed now; returns
+    /// its cart token. No call of the API creates a basket: Minted's web view does.
+    pub fn add_basket(&self, customer: &str, items: &[(&str, Decimal)]) -> Result<String, Refusal> {
+        self.world.with(|world| world.add_basket(customer, items, self.clock.now()))?
+    }
+
+    /// Sets a wallet's balance (`code`: `GBP`, or a metal wallet such as `MAU`).
+    pub fn set_balance(&self, holder: Holder<'_>, code: &str, amount: Decimal) -> Result<(), Refusal> {
+        self.world.with(|world| world.set_balance(holder, code, amount))?
+    }
+
+    /// A wallet's balance (`code` as for [`Running::set_balance`]).
+    pub fn balance(&self, holder: Holder<'_>, code: &str) -> Result<Decimal, Refusal> {
+        self.world.with(|world| world.balance(holder, code))?
+    }
+
+    /// With [`Sandbox::check_answers`](crate::sandbox::Sandbox::check_answers): what the spec found wrong with the answers
+    /// given so far (empty when every one conformed).
+    pub fn answer_findings(&self) -> Vec<String> {
+        let findings = self.answer_findings.as_ref();
+        findings.map(|f| f.lock().unwrap_or_else(PoisonError::into_inner).clone()).unwrap_or_default()
+    }
+
+    /// How many operations are answered from each source.
+    pub fn sources(&self) -> Sources {
+        self.sources
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.serving.abort();
+    }
+}
+
+async fn accept(listener: TcpListener, state: Arc<State>) {
+    // Owned here, so that stopping the server also ends its connections; and counted
+    // here, so that at MAX_CONNECTIONS the server only waits for one to end.
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept(), if connections.len() < MAX_CONNECTIONS => {
+                let Ok((stream, _)) = accepted else { continue };
+                connections.spawn(connection(stream, Arc::clone(&state)));
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
