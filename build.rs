@@ -103,6 +103,8 @@ pub(crate) fn generate(yaml: &str) -> Generated {
     implement_envelope(&mut client);
     decode_once(&mut client);
     implement_wire_value(&mut client);
+    check_patterns_with_regex_lite(&document, "");
+    patterns_by_regex_lite(&mut client);
     let received_fields = read_what_newer_servers_send(&mut client, &document);
     mask_sensitive_fields(&mut client, &document::sensitive_fields(&marked));
     Generated { marked, document, spec, generator, client, received_fields }
@@ -224,6 +226,46 @@ fn generated(
         fail(at.as_deref(), &reason)
     });
     syn::parse2(tokens).unwrap_or_else(|e| fail(None, &format!("generated code: {e}")))
+}
+
+/// typify checks a string's `pattern` with regress (ECMAScript's syntax); the client
+/// checks it with regex-lite, which reads the spec's patterns alike and takes a partner's
+/// build a fifth of the time (`benches/cold_build.py`). Only the crate changes: each
+/// `::regress::Regex` becomes `::regex_lite::Regex`, whose `new` and `find` are the same.
+fn patterns_by_regex_lite(file: &mut syn::File) {
+    struct Paths;
+    impl syn::visit_mut::VisitMut for Paths {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            if path.leading_colon.is_some() && path.segments.first().is_some_and(|s| s.ident == "regress") {
+                path.segments[0].ident = syn::Ident::new("regex_lite", path.segments[0].ident.span());
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Paths, file);
+}
+
+/// A `pattern` regex-lite cannot read (a look-around, a back-reference) stops the build
+/// at its place, rather than failing each time a value of its type is made.
+fn check_patterns_with_regex_lite(node: &Value, at: &str) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(pattern)) = map.get("pattern") {
+                if let Err(e) = regex_lite::Regex::new(pattern) {
+                    fail(None, &format!("{at}/pattern: regex-lite cannot read {pattern:?}: {e}"));
+                }
+            }
+            for (key, value) in map {
+                check_patterns_with_regex_lite(value, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")));
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                check_patterns_with_regex_lite(item, &format!("{at}/{index}"));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The generated code decodes each 200 body with `ResponseValue::from_response`; the
