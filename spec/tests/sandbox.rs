@@ -1,11 +1,12 @@
 //! The sandbox under hostile input: what a careless or hostile client can make it hold
-//! is bounded, and each refusal is a status in the API's envelope.
+//! is bounded, and each refusal is a status in the API's envelope. And under the
+//! faults a test arms: lost answers, resets, 503s and delays, drawn from the seed.
 
 use minted_spec::sandbox::limits::{
-    BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, MAX_CONNECTIONS,
+    BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT, MAX_CONNECTIONS, MAX_FAULTS,
     MAX_PROFILE_BYTES, MAX_TOKEN_TTL,
 };
-use minted_spec::sandbox::{Clock, Running, Sandbox, StartError};
+use minted_spec::sandbox::{Clock, Fault, FaultError, FaultKind, Holder, Running, Sandbox, StartError};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -335,4 +336,187 @@ async fn a_malformed_body_gets_a_400() {
     let reply = exchange(&running, request.as_bytes()).await;
     assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
     assert_eq!(envelope_of(&reply)["code"], 400);
+}
+
+/// A sandbox whose log lines are kept, with these faults armed from the start.
+async fn start_logged(seed: u64, faults: Vec<Fault>) -> (Running, Arc<Mutex<Vec<String>>>) {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let kept = Arc::clone(&lines);
+    let running = Sandbox::default()
+        .seed(seed)
+        .faults(faults)
+        .log(move |line| kept.lock().unwrap().push(line.into()))
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    (running, lines)
+}
+
+fn fault(text: &str) -> Fault {
+    text.parse().unwrap()
+}
+
+/// Creates `customer` and fixes a price for them; the token.
+async fn ready_to_buy(running: &Running, customer: &str) -> String {
+    running.create_customer(&serde_json::json!({"external_id": customer, "firstname": "Ada"})).unwrap();
+    let fix = serde_json::json!({"type": "digital", "customer_external_id": customer});
+    let fixed = authenticated(running, "POST", "/partner/pricefix", fix.to_string().as_bytes()).await;
+    envelope_of(&fixed)["data"]["token"].as_str().unwrap().to_string()
+}
+
+/// Buys 1 g of gold for `customer` as order `order`; the raw reply.
+async fn buy(running: &Running, token: &str, customer: &str, order: &str) -> String {
+    let buyer = serde_json::json!({"external_id": customer, "firstname": "Ada", "lastname": "Lovelace",
+                                   "email": "ada@example.org", "phone": "+440000000000", "identity_number": "000"});
+    let body = serde_json::json!({"price_token": token, "external_id": order, "customer": buyer,
+                                  "items": [{"sku": "GAU", "amount": 1}]});
+    authenticated(running, "POST", "/partner/order/digital/buy", body.to_string().as_bytes()).await
+}
+
+fn gold(running: &Running, customer: &str) -> rust_decimal::Decimal {
+    running.balance(Holder::Customer(customer), "MAU").unwrap()
+}
+
+/// Whether Get Order finds the order.
+async fn order_exists(running: &Running, order: &str) -> bool {
+    let reply = authenticated(running, "GET", &format!("/partner/order/{order}"), b"").await;
+    reply.starts_with("HTTP/1.1 200")
+}
+
+/// `lose`: the buy is made, then the connection is closed with nothing sent; the log
+/// names the operation and the fault, never a value of the request.
+#[tokio::test]
+async fn a_lost_answer_closes_the_connection_after_the_change_is_made() {
+    let (running, lines) = start_logged(0, Vec::new()).await;
+    let token = ready_to_buy(&running, "FAULT-LOSE").await;
+    // Armed after the setup calls, which it would otherwise have hit.
+    running.set_faults([fault("buy:lose:1")]).unwrap();
+    let reply = buy(&running, &token, "FAULT-LOSE", "ORDER-LOST").await;
+    assert_eq!(reply, "", "no byte of an answer");
+    assert_eq!(gold(&running, "FAULT-LOSE"), rust_decimal::Decimal::ONE, "the buy was made");
+    assert!(order_exists(&running, "ORDER-LOST").await);
+
+    let lines = lines.lock().unwrap();
+    let faulted: Vec<&String> = lines.iter().filter(|line| line.contains("fault")).collect();
+    assert_eq!(faulted.len(), 1, "{lines:?}");
+    assert!(faulted[0].contains(" buy -> fault lose: 200 "), "{}", faulted[0]);
+    for value in ["FAULT-LOSE", "ORDER-LOST", &token, "Lovelace"] {
+        assert!(!faulted[0].contains(value), "{}", faulted[0]);
+    }
+}
+
+/// `reset`: the connection is closed before anything is done. The Digest challenge
+/// before it draws nothing: it is answered, a 401.
+#[tokio::test]
+async fn a_reset_closes_the_connection_before_anything_is_done() {
+    let (running, lines) = start_logged(0, vec![fault("buy:reset:1")]).await;
+    let token = ready_to_buy(&running, "FAULT-RESET").await;
+    let challenged = exchange(
+        &running,
+        b"POST /partner/order/digital/buy HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(challenged.starts_with("HTTP/1.1 401"), "{challenged}");
+    let reply = buy(&running, &token, "FAULT-RESET", "ORDER-RESET").await;
+    assert_eq!(reply, "", "no byte of an answer");
+    assert_eq!(gold(&running, "FAULT-RESET"), rust_decimal::Decimal::ZERO, "nothing was bought");
+    assert!(!order_exists(&running, "ORDER-RESET").await);
+    assert!(lines.lock().unwrap().iter().any(|line| line.contains(" buy -> fault reset: ")));
+
+    running.clear_faults();
+    let reply = buy(&running, &token, "FAULT-RESET", "ORDER-RESET").await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
+
+/// `503`: a proxy's answer, not the API's envelope, with `Retry-After`; nothing done.
+#[tokio::test]
+async fn a_503_is_a_proxys_page_with_retry_after_and_nothing_done() {
+    let (running, lines) = start_logged(0, Vec::new()).await;
+    let token = ready_to_buy(&running, "FAULT-503").await;
+    running.set_faults([fault("buy:503:1")]).unwrap();
+    let reply = buy(&running, &token, "FAULT-503", "ORDER-503").await;
+    assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap();
+    assert!(head.to_ascii_lowercase().contains("\r\nretry-after: 1\r\n"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("\r\ncontent-type: text/html\r\n"), "{head}");
+    assert!(serde_json::from_str::<Value>(body).is_err(), "not the API's envelope: {body}");
+    assert_eq!(gold(&running, "FAULT-503"), rust_decimal::Decimal::ZERO, "nothing was bought");
+    assert!(!order_exists(&running, "ORDER-503").await);
+    assert!(lines.lock().unwrap().iter().any(|line| line.contains(" buy -> 503 fault 503: ")));
+}
+
+/// `delay`: the answer is held for its time on tokio's clock (paused here, so the test
+/// waits for nothing), then sent as it would have been.
+#[tokio::test(start_paused = true)]
+async fn a_delayed_answer_arrives_after_its_delay_and_not_before() {
+    let (running, lines) = start_logged(0, vec![fault("price_fix:delay:1:5s")]).await;
+    let fix = br#"{"type": "digital", "currency": "GBP", "total": 100}"#;
+    let early = tokio::time::timeout(
+        Duration::from_millis(4900),
+        authenticated(&running, "POST", "/partner/pricefix", fix),
+    )
+    .await;
+    assert!(early.is_err(), "answered before its delay: {early:?}");
+
+    let authorized = authorization(&running, "POST", "/partner/pricefix").await;
+    let mut request = head("POST", "/partner/pricefix", fix.len(), &authorized);
+    request.extend_from_slice(fix);
+    let started = tokio::time::Instant::now();
+    let reply = tokio::time::timeout(Duration::from_secs(60), exchange(&running, &request))
+        .await
+        .expect("answered once its delay is over");
+    assert!(started.elapsed() >= Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(envelope_of(&reply)["data"]["token"].is_string(), "{reply}");
+    assert!(lines.lock().unwrap().iter().any(|line| line.contains("fault delay: held 5s")));
+}
+
+/// The same seed and faults give the same outcomes over the same requests; another
+/// seed, others. Requests that are not answered from the operation (challenges, here
+/// several more before each request) draw nothing, so they move no outcome.
+#[tokio::test]
+async fn faults_are_drawn_the_same_for_the_same_seed() {
+    async fn outcomes(seed: u64, extra_challenges: usize) -> Vec<String> {
+        let plan = vec![fault("price_fix:lose:0.3"), fault("price_fix:503:0.3")];
+        let (running, _) = start_logged(seed, plan).await;
+        let fix = br#"{"type": "digital", "currency": "GBP", "total": 100}"#;
+        let mut seen = Vec::new();
+        for _ in 0..24 {
+            for _ in 0..extra_challenges {
+                authorization(&running, "POST", "/partner/pricefix").await;
+            }
+            let reply = authenticated(&running, "POST", "/partner/pricefix", fix).await;
+            seen.push(reply.get(..12).unwrap_or("closed").to_string());
+        }
+        seen
+    }
+    let first = outcomes(11, 0).await;
+    assert_eq!(outcomes(11, 0).await, first);
+    assert_eq!(outcomes(11, 2).await, first, "a challenge used up a draw");
+    assert_ne!(outcomes(12, 0).await, first);
+    for kind in ["closed", "HTTP/1.1 503", "HTTP/1.1 200"] {
+        assert!(first.iter().any(|seen| seen == kind), "{kind} never seen in {first:?}");
+    }
+}
+
+/// Faults that cannot be armed stop the sandbox at start, or are refused whole by a
+/// running one, which keeps those it had.
+#[tokio::test]
+async fn faults_that_cannot_be_armed_are_refused() {
+    let started = Sandbox::default()
+        .log(|_| {})
+        .fault(Fault::new("no_such_operation", FaultKind::Lose, 0.5).unwrap())
+        .start(([127, 0, 0, 1], 0).into())
+        .await;
+    let Err(StartError::Faults(error)) = started else { panic!("started with a fault on no operation") };
+    assert_eq!(error, FaultError::UnknownOperation("no_such_operation".into()));
+
+    let (running, _) = start_logged(0, vec![fault("price_fix:503:1")]).await;
+    let over = running.set_faults([fault("price_fix:lose:0.6"), fault("price_fix:reset:0.6")]);
+    assert!(matches!(over, Err(FaultError::OverOne { .. })), "{over:?}");
+    let many = vec![fault("price_fix:lose:0"); MAX_FAULTS + 1];
+    assert_eq!(running.set_faults(many), Err(FaultError::TooMany(MAX_FAULTS + 1)));
+    let fix = br#"{"type": "digital", "currency": "GBP", "total": 100}"#;
+    let reply = authenticated(&running, "POST", "/partner/pricefix", fix).await;
+    assert!(reply.starts_with("HTTP/1.1 503"), "the faults before are kept: {reply}");
 }

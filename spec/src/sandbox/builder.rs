@@ -1,10 +1,11 @@
 //! The builder: where a sandbox's spec and recordings come from, its credentials,
-//! seed, clock and token lifetime; and starting it, which reads all of them before
+//! seed, clock, token lifetime and faults; and starting it, which reads all of them before
 //! it listens, so a sandbox never serves on half its data.
 
 use super::answers::Answers;
 use super::clock::Clock;
 use super::digest::Guard;
+use super::faults::{Armed, Fault, FaultError};
 use super::limits::MAX_TOKEN_TTL;
 use super::running::{Running, Sources};
 use super::server::{Log, State, Transform};
@@ -36,6 +37,9 @@ pub enum StartError {
     Bind(std::io::Error),
     /// The price tokens' lifetime is over [`MAX_TOKEN_TTL`].
     TokenTtl(Duration),
+    /// The faults cannot be armed: an operation the spec served does not have, too
+    /// many, or an operation's probabilities over 1.
+    Faults(FaultError),
 }
 
 impl std::fmt::Display for StartError {
@@ -50,6 +54,7 @@ impl std::fmt::Display for StartError {
                 ttl.as_secs(),
                 MAX_TOKEN_TTL.as_secs()
             ),
+            StartError::Faults(error) => write!(f, "the faults cannot be armed: {error}"),
         }
     }
 }
@@ -59,6 +64,7 @@ impl std::error::Error for StartError {
         match self {
             StartError::Spec(error) => Some(error),
             StartError::Bind(error) => Some(error),
+            StartError::Faults(error) => Some(error),
             StartError::Recordings(_) | StartError::TokenTtl(_) => None,
         }
     }
@@ -79,6 +85,7 @@ pub struct Sandbox {
     clock: Clock,
     check_answers: bool,
     transform: Option<Transform>,
+    faults: Vec<Fault>,
 }
 
 /// How long a price token lives unless told otherwise: the docs' "about 240" seconds.
@@ -87,7 +94,7 @@ pub const TOKEN_TTL: Duration = Duration::from_secs(240);
 impl Default for Sandbox {
     /// The embedded spec and recordings, the default credentials, nonces that
     /// go stale after five minutes, log lines on stderr, seed 0, tokens that live
-    /// [`TOKEN_TTL`], and the system's clock.
+    /// [`TOKEN_TTL`], the system's clock, and no faults.
     fn default() -> Sandbox {
         Sandbox {
             spec: None,
@@ -101,6 +108,7 @@ impl Default for Sandbox {
             clock: Clock::system(),
             check_answers: false,
             transform: None,
+            faults: Vec::new(),
         }
     }
 }
@@ -175,6 +183,19 @@ impl Sandbox {
         self
     }
 
+    /// Arms a fault from the start (see [`Running::set_faults`] for how they are drawn);
+    /// [`Sandbox::start`] refuses a set that cannot be armed.
+    pub fn fault(mut self, fault: Fault) -> Sandbox {
+        self.faults.push(fault);
+        self
+    }
+
+    /// Arms these faults from the start, besides those already given.
+    pub fn faults(mut self, faults: impl IntoIterator<Item = Fault>) -> Sandbox {
+        self.faults.extend(faults);
+        self
+    }
+
     /// Reads the spec and recordings, then serves on `addr` (port 0 picks a free
     /// port) from a task of the current tokio runtime until the handle is dropped.
     pub async fn start(self, addr: SocketAddr) -> Result<Running, StartError> {
@@ -187,6 +208,8 @@ impl Sandbox {
         };
         let spec = spec.map_err(StartError::Spec)?;
         let contract = Contract::compile(&spec).map_err(StartError::Spec)?;
+        let operations = contract.operations.iter().map(|operation| operation.id.clone()).collect();
+        let faults = Armed::new(self.seed, operations, self.faults).map_err(StartError::Faults)?;
         let scope = contract.scope(&[]);
         let recordings = match &self.recordings {
             Some(dir) => Loaded::from_paths(std::slice::from_ref(dir), &scope),
@@ -215,6 +238,7 @@ impl Sandbox {
             log: self.log,
             answer_findings: self.check_answers.then(Arc::default),
             transform: self.transform,
+            faults: Arc::new(faults),
         };
         Ok(Running::serve(listener, addr, sources, Arc::new(state)))
     }

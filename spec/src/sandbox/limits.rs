@@ -62,3 +62,14 @@ pub const ANSWER_FINDINGS_KEPT: usize = 1000;
 /// gets `stale=true` and a fresh challenge), so unauthenticated requests cannot make
 /// the sandbox hold more.
 pub const MAX_NONCES: usize = 10_000;
+
+// Injected faults ([`Fault`](crate::sandbox::Fault)).
+
+/// The most faults armed at once. A plan is a test's or a command line's, a handful of
+/// lines; a request walks its operation's faults on every draw, so this bounds that walk.
+pub const MAX_FAULTS: usize = 64;
+
+/// The longest a delay fault holds an answer: longer than any client's sensible
+/// timeout, and a held answer keeps one of the [`MAX_CONNECTIONS`] busy, so a longer
+/// delay would only look like a hang.
+pub const MAX_FAULT_DELAY: Duration = Duration::from_secs(60);

@@ -7,7 +7,8 @@
 //! their orders are simulated: kept in memory, starting with the recordings' customers and
 //! orders, and changed by the calls under the rules of `spec/SANDBOX.md`. The other
 //! operations answer from the recordings. A test can seed the feed, set the tokens' lifetime, hold the clock,
-//! seed balances and reset; see [`Sandbox`] and [`Running`].
+//! seed balances and reset; see [`Sandbox`] and [`Running`]. It can also arm [`Fault`]s:
+//! answers lost, connections reset, 503s and delays, drawn from the seed.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,6 +25,7 @@ mod clock;
 // and for the client's tests, whose mock servers check a client's answers with it.
 #[doc(hidden)]
 pub mod digest;
+mod faults;
 pub mod limits;
 mod running;
 mod server;
@@ -31,5 +33,6 @@ mod world;
 
 pub use builder::{PASSWORD, REALM, Sandbox, StartError, TOKEN_TTL, USERNAME};
 pub use clock::{Clock, MANUAL_START};
+pub use faults::{Fault, FaultError, FaultKind};
 pub use running::{Running, Sources};
 pub use world::{AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MONEY_PLACES, Refusal, SIMULATED};

@@ -1,7 +1,8 @@
 //! A started sandbox: the accept loop, and the handle a test holds to read and set
-//! up the state, move the clock and stop the server.
+//! up the state, move the clock, arm faults and stop the server.
 
 use super::clock::Clock;
+use super::faults::{Armed, Fault, FaultError};
 use super::limits::MAX_CONNECTIONS;
 use super::server::{State, connection};
 use super::world::{Holder, Refusal, Shared, World};
@@ -30,6 +31,7 @@ pub struct Running {
     world: Arc<Shared>,
     clock: Clock,
     answer_findings: Option<Arc<Mutex<Vec<String>>>>,
+    faults: Arc<Armed>,
 }
 
 impl Running {
@@ -42,9 +44,9 @@ impl Running {
         state: Arc<State>,
     ) -> Running {
         let (world, clock) = (Arc::clone(&state.world), state.clock.clone());
-        let answer_findings = state.answer_findings.clone();
+        let (answer_findings, faults) = (state.answer_findings.clone(), Arc::clone(&state.faults));
         let serving = tokio::spawn(accept(listener, state));
-        Running { addr, sources, serving, world, clock, answer_findings }
+        Running { addr, sources, serving, world, clock, answer_findings, faults }
     }
 
     /// The base URL to give a client: `http://127.0.0.1:PORT`.
@@ -97,6 +99,24 @@ impl Running {
     pub fn answer_findings(&self) -> Vec<String> {
         let findings = self.answer_findings.as_ref();
         findings.map(|f| f.lock().unwrap_or_else(PoisonError::into_inner).clone()).unwrap_or_default()
+    }
+
+    /// Replaces the armed faults (those given to [`Sandbox::fault`](crate::sandbox::Sandbox::fault)
+    /// or set before), so that a test can arm them after its setup calls. Each
+    /// authenticated request of an armed operation, once its body is read, draws the
+    /// next number of that operation's stream (seeded by the sandbox's seed), which
+    /// picks at most one of its faults; setting them starts every stream again. Refused
+    /// whole, the faults before kept, for an operation the spec does not have, more than
+    /// [`MAX_FAULTS`](crate::sandbox::limits::MAX_FAULTS), or an operation's
+    /// probabilities adding up to more than 1.
+    pub fn set_faults(&self, faults: impl IntoIterator<Item = Fault>) -> Result<(), FaultError> {
+        self.faults.set(faults.into_iter().collect())
+    }
+
+    /// Disarms every fault.
+    pub fn clear_faults(&self) {
+        // No faults is always a plan that can be armed.
+        let _ = self.faults.set(Vec::new());
     }
 
     /// How many operations are answered from each source.

@@ -1,9 +1,10 @@
 //! One request through the sandbox: route and authenticate it on its head, then read
-//! its body, check it against the spec, answer, log.
+//! its body, draw its fault if one is armed, check it against the spec, answer, log.
 
 use super::answers::{Answers, Source};
 use super::clock::Clock;
 use super::digest::Guard;
+use super::faults::{Armed, FaultKind, duration_text};
 use super::limits::{
     ANSWER_FINDINGS_KEPT, BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT,
 };
@@ -19,13 +20,12 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::HeaderMap;
 use hyper::body::Incoming;
-use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use hyper::http::request::Parts;
 use hyper::service::service_fn;
 use hyper::{Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 use tokio::net::TcpStream;
@@ -44,6 +44,8 @@ pub struct State {
     pub answer_findings: Option<Arc<Mutex<Vec<String>>>>,
     /// When given: changes each answer's body before it is sent (a test's drift).
     pub transform: Option<Transform>,
+    /// The faults armed, drawn per request.
+    pub faults: Arc<Armed>,
 }
 
 /// Changes an answer's body, given the operation's id.
@@ -52,15 +54,33 @@ pub type Transform = Arc<dyn Fn(&str, &mut Value) + Send + Sync>;
 pub async fn connection(stream: TcpStream, state: Arc<State>) {
     let service = service_fn(move |request| {
         let state = Arc::clone(&state);
-        async move { Ok::<_, Infallible>(state.exchange(request).await) }
+        async move { state.exchange(request).await }
     });
-    // A client that goes away mid-request is no concern of the sandbox's.
+    // A client that goes away mid-request is no concern of the sandbox's, and a fault's
+    // `Closed` has been logged.
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }
+
+/// A fault's way to end a connection without an answer: for a service that fails,
+/// hyper writes nothing, ends the connection, and dropping the stream closes it.
+#[derive(Debug)]
+struct Closed;
+
+impl std::fmt::Display for Closed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("closed by a fault, unanswered")
+    }
+}
+
+impl std::error::Error for Closed {}
+
+/// What a proxy in front of a server that is down answers (HAProxy's page): not the
+/// API's envelope, which a client must not expect from every 503.
+const UNAVAILABLE_PAGE: &str = "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
 
 /// A reply and the note the log line ends with.
 struct Reply {
@@ -76,7 +96,10 @@ struct Reply {
 }
 
 impl State {
-    async fn exchange(self: Arc<Self>, request: hyper::Request<Incoming>) -> Response<Full<Bytes>> {
+    async fn exchange(
+        self: Arc<Self>,
+        request: hyper::Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, Closed> {
         let started = Instant::now();
         let (head, body) = request.into_parts();
         let target = head.uri.path_and_query().map_or("/", |pq| pq.as_str());
@@ -87,6 +110,7 @@ impl State {
         // Everything up to the body is decided on the head, so that a request refused
         // (no operation, no credentials) is answered without its body being waited for
         // or read; hyper then closes the connection unless the body was already in.
+        let mut delay = None;
         let reply = match &routed {
             // The same answer with or without credentials, since the spec that says so is public.
             None => self.no_operation(&path),
@@ -102,11 +126,48 @@ impl State {
                     },
                     Ok(()) => match receive(&head.headers, body).await {
                         // Not an answer of the operation's: neither transformed nor checked.
-                        Err(refused) => return self.sent(&head.method, Some(operation), refused, started),
+                        Err(refused) => {
+                            return Ok(self.sent(&head.method, Some(operation), refused, started));
+                        }
                         Ok(body) => {
+                            // Drawn only here, so that a challenge or a refused body
+                            // never uses up a draw.
+                            let fault = self.faults.draw(&operation.id);
+                            match fault {
+                                Some(FaultKind::Reset) => {
+                                    self.log(
+                                        &head.method,
+                                        Some(operation),
+                                        "fault reset: connection closed, nothing done",
+                                        started,
+                                    );
+                                    return Err(Closed);
+                                }
+                                Some(FaultKind::Unavailable) => {
+                                    self.log(
+                                        &head.method,
+                                        Some(operation),
+                                        "503 fault 503: a proxy's page, nothing done",
+                                        started,
+                                    );
+                                    return Ok(unavailable());
+                                }
+                                Some(FaultKind::Delay(held)) => delay = Some(held),
+                                Some(FaultKind::Lose) | None => {}
+                            }
                             let long = body.len() > INLINE_CHECK_LIMIT;
                             let request = request_of(&head, path, query, &body);
-                            self.answer_where_fits(operation, path_values, request, long).await
+                            let reply = self.answer_where_fits(operation, path_values, request, long).await;
+                            if fault == Some(FaultKind::Lose) {
+                                let status = reply.status.as_u16();
+                                let done = format!(
+                                    "fault lose: {status} {}, not sent, connection closed",
+                                    reply.note
+                                );
+                                self.log(&head.method, Some(operation), &done, started);
+                                return Err(Closed);
+                            }
+                            reply
                         }
                     },
                 }
@@ -120,7 +181,12 @@ impl State {
         if let (Some(findings), Some((operation, _))) = (&self.answer_findings, &routed) {
             self.check_answer(&operation.id, &reply, findings);
         }
-        self.sent(&head.method, routed.as_ref().map(|(operation, _)| *operation), reply, started)
+        if let Some(held) = delay {
+            // Tokio's time, so that a test on a paused clock drives it.
+            tokio::time::sleep(held).await;
+            reply.note = format!("{}; fault delay: held {}", reply.note, duration_text(held));
+        }
+        Ok(self.sent(&head.method, routed.as_ref().map(|(operation, _)| *operation), reply, started))
     }
 
     /// The operation's answer, checked on the blocking pool when the body is `long`.
@@ -171,18 +237,19 @@ impl State {
         reply: Reply,
         started: Instant,
     ) -> Response<Full<Bytes>> {
+        self.log(method, operation, &format!("{} {}", reply.status.as_u16(), reply.note), started);
+        reply.into_response()
+    }
+
+    /// The exchange's one log line: what became of it is `outcome` (a status and a note).
+    fn log(&self, method: &hyper::Method, operation: Option<&Operation>, outcome: &str, started: Instant) {
         // The path template, not the path: paths carry customers' ids.
         let (id, template) = match operation {
             Some(op) => (op.id.as_str(), op.path.as_str()),
             None => ("-", "(unknown path)"),
         };
-        (self.log)(&format!(
-            "{method} {template} {id} -> {} {} ({:.1} ms)",
-            reply.status.as_u16(),
-            reply.note,
-            started.elapsed().as_secs_f64() * 1000.0
-        ));
-        reply.into_response()
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        (self.log)(&format!("{method} {template} {id} -> {outcome} ({elapsed:.1} ms)"));
     }
 
     fn answer(&self, operation: &str, path_values: &[(String, String)], request: Request) -> Reply {
@@ -306,6 +373,16 @@ impl Reply {
         }
         response
     }
+}
+
+/// A 503 as a proxy sends it, with `Retry-After: 1`: HTML, not the API's envelope.
+fn unavailable() -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(UNAVAILABLE_PAGE.as_bytes())));
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 /// Reads a request's body: at most [`BODY_LIMIT`] bytes (413), within
