@@ -87,6 +87,11 @@ enum Command {
     /// are simulated (spec/SANDBOX.md has the rules); the other operations answer with
     /// the recording whose request matches best, or, where the docs showed no response,
     /// with one shaped from the spec's schema. One line is logged per exchange.
+    ///
+    /// --fault arms a fault on an operation, drawn per request from the seed: `lose`
+    /// (done, then the connection closed unanswered), `reset` (closed before anything
+    /// is done), `503` (a proxy's page with Retry-After, nothing done) or `delay`
+    /// (answered after DURATION, 5s or 250ms).
     Sandbox {
         #[arg(long, default_value = "127.0.0.1:4010")]
         addr: SocketAddr,
@@ -111,6 +116,11 @@ enum Command {
         /// sandbox does not start.
         #[arg(long, value_name = "SECONDS", default_value_t = sandbox::TOKEN_TTL.as_secs())]
         token_ttl: u64,
+        /// A fault on an operation (its operationId): buy:lose:0.3, buy:reset:0.1,
+        /// buy:503:0.1, buy:delay:0.2:5s. Repeatable; an operation's probabilities add
+        /// up to at most 1.
+        #[arg(long = "fault", value_name = "OPERATION:KIND:PROBABILITY[:DURATION]")]
+        faults: Vec<sandbox::Fault>,
     },
 }
 
@@ -213,7 +223,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Sandbox { addr, username, password, nonce_lifetime, spec, recordings, seed, token_ttl } => {
+        Command::Sandbox {
+            addr,
+            username,
+            password,
+            nonce_lifetime,
+            spec,
+            recordings,
+            seed,
+            token_ttl,
+            faults,
+        } => {
             let given_password = password.is_some();
             let mut sandbox = sandbox::Sandbox::default();
             if let Some(spec) = spec {
@@ -226,7 +246,8 @@ fn main() -> ExitCode {
                 .credentials(&username, password.as_deref().unwrap_or(sandbox::PASSWORD))
                 .nonce_lifetime(Duration::from_secs(nonce_lifetime))
                 .seed(seed)
-                .token_ttl(Duration::from_secs(token_ttl));
+                .token_ttl(Duration::from_secs(token_ttl))
+                .faults(faults.iter().cloned());
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(runtime) => runtime,
                 Err(e) => {
@@ -252,6 +273,9 @@ fn main() -> ExitCode {
                     sources.recorded,
                     sources.shaped,
                 );
+                for fault in &faults {
+                    eprintln!("fault armed: {fault}");
+                }
                 let _ = tokio::signal::ctrl_c().await;
                 ExitCode::SUCCESS
             })

@@ -1,5 +1,5 @@
 //! `cargo xtask` as a command: verify's report, exit statuses and output stream; the
-//! bundle; the sandbox's refusal to start.
+//! bundle; the sandbox's refusal to start, and its faults.
 
 use minted_spec::sandbox::limits::MAX_TOKEN_TTL;
 use serde_json::Value;
@@ -104,26 +104,66 @@ fn the_bundle_carries_every_example_inline() {
     assert_eq!(inline["value"], recording["response"]["body"]);
 }
 
-/// A token lifetime the sandbox cannot date stops it at start, naming the maximum,
-/// instead of failing on every price fix.
-#[test]
-fn the_sandbox_refuses_a_token_lifetime_past_its_maximum() {
+/// `xtask sandbox --addr 127.0.0.1:0 ARGS`: up to its first `n` lines on stderr, and
+/// its exit status, or `None` when it started and was stopped here. Its first line says
+/// whether it started (`error:` when not); one that did serves until stopped.
+fn sandbox(args: &[&str], n: usize) -> (Vec<String>, Option<i32>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["sandbox", "--addr", "127.0.0.1:0", "--token-ttl", "100000000000000"])
+        .args(["sandbox", "--addr", "127.0.0.1:0"])
+        .args(args)
         .current_dir(workspace(""))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Its first line says whether it started; one that did serves until stopped here.
-    let mut first = String::new();
-    BufReader::new(child.stderr.take().unwrap()).read_line(&mut first).unwrap();
-    if !first.starts_with("error:") {
-        let _ = child.kill();
+    // Read on a thread, so that a line that never comes fails the test instead of hanging it.
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || stderr.lines().map_while(Result::ok).try_for_each(|line| sender.send(line)));
+    let lines: Vec<String> =
+        (0..n).map_while(|_| lines.recv_timeout(std::time::Duration::from_secs(60)).ok()).collect();
+    if lines.first().is_some_and(|line| line.starts_with("error:")) {
+        return (lines, child.wait().unwrap().code());
     }
-    let status = child.wait().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    (lines, None)
+}
+
+/// A token lifetime the sandbox cannot date stops it at start, naming the maximum,
+/// instead of failing on every price fix.
+#[test]
+fn the_sandbox_refuses_a_token_lifetime_past_its_maximum() {
+    let (lines, status) = sandbox(&["--token-ttl", "100000000000000"], 1);
+    let first = lines.first().map_or("", String::as_str);
     assert!(first.starts_with("error: a price token cannot live 100000000000000 s"), "{first}");
     assert!(first.contains(&format!("maximum is {} s", MAX_TOKEN_TTL.as_secs())), "{first}");
-    assert_eq!(status.code(), Some(1), "{first}");
+    assert_eq!(status, Some(1), "{first}");
+}
+
+/// `--fault`: a mistake is named before anything starts, faults that cannot be armed
+/// together stop the sandbox at start, and those armed are listed when it starts.
+#[test]
+fn the_sandbox_arms_the_faults_it_is_given() {
+    let (lines, status) = sandbox(&["--fault", "buy:explode:0.1"], 1);
+    assert_eq!(status, Some(2), "{lines:?}");
+    assert!(
+        lines[0].contains("`explode` is not a kind of fault: one of lose, reset, 503, delay"),
+        "{lines:?}"
+    );
+    let (lines, _) = sandbox(&["--fault", "buyy:lose:0.1"], 1);
+    assert!(lines[0].contains("no operation with the id `buyy`"), "{lines:?}");
+
+    let (lines, status) = sandbox(&["--fault", "buy:lose:0.6", "--fault", "buy:reset:0.6"], 1);
+    assert_eq!(status, Some(1), "{lines:?}");
+    assert!(
+        lines[0].starts_with("error: the faults cannot be armed: the faults on `buy` add up"),
+        "{lines:?}"
+    );
+
+    let (lines, status) = sandbox(&["--fault", "buy:lose:0.3", "--fault", "sell:delay:0.2:5s"], 3);
+    assert_eq!(status, None, "{lines:?}");
+    assert!(lines[0].starts_with("sandbox on "), "{lines:?}");
+    assert_eq!(lines[1..], ["fault armed: buy:lose:0.3", "fault armed: sell:delay:0.2:5s"], "{lines:?}");
 }
 
 /// `changes`: no change against the committed spec (from git, as CI runs it), an
