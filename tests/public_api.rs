@@ -7,10 +7,13 @@
 
 use std::collections::BTreeSet;
 
-/// What `minted_connect::sandbox` exports: what a partner's test starts, controls and
-/// handles the errors of.
-const SANDBOX: [&str; 12] = [
+/// What `minted_connect::sandbox` exports: what a partner's test starts, controls,
+/// arms faults on and handles the errors of.
+const SANDBOX: [&str; 15] = [
     "Clock",
+    "Fault",
+    "FaultError",
+    "FaultKind",
     "Holder",
     "MANUAL_START",
     "PASSWORD",
@@ -28,11 +31,13 @@ const SANDBOX: [&str; 12] = [
 #[test]
 fn each_item_is_reachable() {
     use minted_connect::sandbox::{
-        Clock, Holder, MANUAL_START, PASSWORD, REALM, Refusal, Running, Sandbox, Sources, StartError,
-        TOKEN_TTL, USERNAME,
+        Clock, Fault, FaultError, FaultKind, Holder, MANUAL_START, PASSWORD, REALM, Refusal, Running,
+        Sandbox, Sources, StartError, TOKEN_TTL, USERNAME,
     };
-    fn named(_: Option<(&Running, Sources, StartError, Refusal, Holder<'_>)>) {}
+    fn named(_: Option<(&Running, Sources, StartError, Refusal, Holder<'_>, FaultError)>) {}
     named(None);
+    let fault: Fault = "buy:lose:0.3".parse().expect("a fault");
+    let _: (Sandbox, FaultKind) = (Sandbox::default().fault(fault), FaultKind::Reset);
     let _: (Sandbox, Clock) = (Sandbox::default().clock(Clock::fixed()).token_ttl(TOKEN_TTL), Clock::fixed());
     let _: [&str; 3] = [USERNAME, PASSWORD, REALM];
     let _: std::time::Duration = MANUAL_START;
