@@ -338,8 +338,11 @@ async fn a_malformed_body_gets_a_400() {
     assert_eq!(envelope_of(&reply)["code"], 400);
 }
 
+/// A sandbox's log lines, kept.
+type Lines = Arc<Mutex<Vec<String>>>;
+
 /// A sandbox whose log lines are kept, with these faults armed from the start.
-async fn start_logged(seed: u64, faults: Vec<Fault>) -> (Running, Arc<Mutex<Vec<String>>>) {
+async fn start_logged(seed: u64, faults: Vec<Fault>) -> (Running, Lines) {
     let lines = Arc::new(Mutex::new(Vec::<String>::new()));
     let kept = Arc::clone(&lines);
     let running = Sandbox::default()
@@ -383,15 +386,22 @@ async fn order_exists(running: &Running, order: &str) -> bool {
     reply.starts_with("HTTP/1.1 200")
 }
 
+/// A sandbox where `customer` buys as order `order` with `armed` armed after the
+/// setup calls (which it would otherwise have hit): the sandbox, its log, the price
+/// token and the buy's raw reply.
+async fn buy_with_fault(armed: &str, customer: &str, order: &str) -> (Running, Lines, String, String) {
+    let (running, lines) = start_logged(0, Vec::new()).await;
+    let token = ready_to_buy(&running, customer).await;
+    running.set_faults([fault(armed)]).unwrap();
+    let reply = buy(&running, &token, customer, order).await;
+    (running, lines, token, reply)
+}
+
 /// `lose`: the buy is made, then the connection is closed with nothing sent; the log
 /// names the operation and the fault, never a value of the request.
 #[tokio::test]
 async fn a_lost_answer_closes_the_connection_after_the_change_is_made() {
-    let (running, lines) = start_logged(0, Vec::new()).await;
-    let token = ready_to_buy(&running, "FAULT-LOSE").await;
-    // Armed after the setup calls, which it would otherwise have hit.
-    running.set_faults([fault("buy:lose:1")]).unwrap();
-    let reply = buy(&running, &token, "FAULT-LOSE", "ORDER-LOST").await;
+    let (running, lines, token, reply) = buy_with_fault("buy:lose:1", "FAULT-LOSE", "ORDER-LOST").await;
     assert_eq!(reply, "", "no byte of an answer");
     assert_eq!(gold(&running, "FAULT-LOSE"), rust_decimal::Decimal::ONE, "the buy was made");
     assert!(order_exists(&running, "ORDER-LOST").await);
@@ -405,20 +415,18 @@ async fn a_lost_answer_closes_the_connection_after_the_change_is_made() {
     }
 }
 
-/// `reset`: the connection is closed before anything is done. The Digest challenge
-/// before it draws nothing: it is answered, a 401.
+/// `reset`: the connection is closed before anything is done. A Digest challenge
+/// draws nothing: it is answered, a 401.
 #[tokio::test]
 async fn a_reset_closes_the_connection_before_anything_is_done() {
-    let (running, lines) = start_logged(0, vec![fault("buy:reset:1")]).await;
-    let token = ready_to_buy(&running, "FAULT-RESET").await;
+    let (running, lines, token, reply) = buy_with_fault("buy:reset:1", "FAULT-RESET", "ORDER-RESET").await;
+    assert_eq!(reply, "", "no byte of an answer");
     let challenged = exchange(
         &running,
         b"POST /partner/order/digital/buy HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n",
     )
     .await;
     assert!(challenged.starts_with("HTTP/1.1 401"), "{challenged}");
-    let reply = buy(&running, &token, "FAULT-RESET", "ORDER-RESET").await;
-    assert_eq!(reply, "", "no byte of an answer");
     assert_eq!(gold(&running, "FAULT-RESET"), rust_decimal::Decimal::ZERO, "nothing was bought");
     assert!(!order_exists(&running, "ORDER-RESET").await);
     assert!(lines.lock().unwrap().iter().any(|line| line.contains(" buy -> fault reset: ")));
@@ -431,10 +439,7 @@ async fn a_reset_closes_the_connection_before_anything_is_done() {
 /// `503`: a proxy's answer, not the API's envelope, with `Retry-After`; nothing done.
 #[tokio::test]
 async fn a_503_is_a_proxys_page_with_retry_after_and_nothing_done() {
-    let (running, lines) = start_logged(0, Vec::new()).await;
-    let token = ready_to_buy(&running, "FAULT-503").await;
-    running.set_faults([fault("buy:503:1")]).unwrap();
-    let reply = buy(&running, &token, "FAULT-503", "ORDER-503").await;
+    let (running, lines, _, reply) = buy_with_fault("buy:503:1", "FAULT-503", "ORDER-503").await;
     assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
     let (head, body) = reply.split_once("\r\n\r\n").unwrap();
     assert!(head.to_ascii_lowercase().contains("\r\nretry-after: 1\r\n"), "{head}");
