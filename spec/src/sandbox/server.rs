@@ -110,7 +110,6 @@ impl State {
         // Everything up to the body is decided on the head, so that a request refused
         // (no operation, no credentials) is answered without its body being waited for
         // or read; hyper then closes the connection unless the body was already in.
-        let mut delay = None;
         let reply = match &routed {
             // The same answer with or without credentials, since the spec that says so is public.
             None => self.no_operation(&path),
@@ -130,63 +129,84 @@ impl State {
                             return Ok(self.sent(&head.method, Some(operation), refused, started));
                         }
                         Ok(body) => {
-                            // Drawn only here, so that a challenge or a refused body
-                            // never uses up a draw.
-                            let fault = self.faults.draw(&operation.id);
-                            match fault {
-                                Some(FaultKind::Reset) => {
-                                    self.log(
-                                        &head.method,
-                                        Some(operation),
-                                        "fault reset: connection closed, nothing done",
-                                        started,
-                                    );
-                                    return Err(Closed);
-                                }
-                                Some(FaultKind::Unavailable) => {
-                                    self.log(
-                                        &head.method,
-                                        Some(operation),
-                                        "503 fault 503: a proxy's page, nothing done",
-                                        started,
-                                    );
-                                    return Ok(unavailable());
-                                }
-                                Some(FaultKind::Delay(held)) => delay = Some(held),
-                                Some(FaultKind::Lose) | None => {}
-                            }
                             let long = body.len() > INLINE_CHECK_LIMIT;
                             let request = request_of(&head, path, query, &body);
-                            let reply = self.answer_where_fits(operation, path_values, request, long).await;
-                            if fault == Some(FaultKind::Lose) {
-                                let status = reply.status.as_u16();
-                                let done = format!(
-                                    "fault lose: {status} {}, not sent, connection closed",
-                                    reply.note
-                                );
-                                self.log(&head.method, Some(operation), &done, started);
-                                return Err(Closed);
+                            // A future: nothing is done unless it is awaited.
+                            let answering = self.answer_where_fits(operation, path_values, request, long);
+                            // Drawn only here, so that a challenge or a refused body
+                            // never uses up a draw.
+                            match self.faults.draw(&operation.id) {
+                                None => answering.await,
+                                Some(fault) => {
+                                    return self
+                                        .faulted(fault, &head.method, operation, answering, started)
+                                        .await;
+                                }
                             }
-                            reply
                         }
                     },
                 }
             }
         };
+        Ok(self.finish(&head.method, routed.as_ref().map(|(operation, _)| *operation), reply, started))
+    }
 
-        let mut reply = reply;
-        if let (Some(transform), Some((operation, _))) = (&self.transform, &routed) {
+    /// A request that drew `fault`: a reset closes the connection before anything is
+    /// done, a 503 is a proxy's page; a lost answer is made and the connection closed
+    /// instead of sending it, a delayed one held, then sent.
+    async fn faulted(
+        &self,
+        fault: FaultKind,
+        method: &hyper::Method,
+        operation: &Operation,
+        answering: impl Future<Output = Reply>,
+        started: Instant,
+    ) -> Result<Response<Full<Bytes>>, Closed> {
+        let log = |outcome: &str| self.log(method, Some(operation), outcome, started);
+        match fault {
+            FaultKind::Reset => {
+                log("fault reset: connection closed, nothing done");
+                Err(Closed)
+            }
+            FaultKind::Unavailable => {
+                log("503 fault 503: a proxy's page, nothing done");
+                Ok(unavailable())
+            }
+            FaultKind::Lose => {
+                let reply = answering.await;
+                log(&format!(
+                    "fault lose: {} {}, not sent, connection closed",
+                    reply.status.as_u16(),
+                    reply.note
+                ));
+                Err(Closed)
+            }
+            FaultKind::Delay(held) => {
+                let mut reply = answering.await;
+                // Tokio's time, so that a test on a paused clock drives it.
+                tokio::time::sleep(held).await;
+                reply.note = format!("{}; fault delay: held {}", reply.note, duration_text(held));
+                Ok(self.finish(method, Some(operation), reply, started))
+            }
+        }
+    }
+
+    /// Transforms and checks the reply to a routed request when asked, logs it, and
+    /// makes it a response.
+    fn finish(
+        &self,
+        method: &hyper::Method,
+        operation: Option<&Operation>,
+        mut reply: Reply,
+        started: Instant,
+    ) -> Response<Full<Bytes>> {
+        if let (Some(transform), Some(operation)) = (&self.transform, operation) {
             transform(&operation.id, &mut reply.body);
         }
-        if let (Some(findings), Some((operation, _))) = (&self.answer_findings, &routed) {
+        if let (Some(findings), Some(operation)) = (&self.answer_findings, operation) {
             self.check_answer(&operation.id, &reply, findings);
         }
-        if let Some(held) = delay {
-            // Tokio's time, so that a test on a paused clock drives it.
-            tokio::time::sleep(held).await;
-            reply.note = format!("{}; fault delay: held {}", reply.note, duration_text(held));
-        }
-        Ok(self.sent(&head.method, routed.as_ref().map(|(operation, _)| *operation), reply, started))
+        self.sent(method, operation, reply, started)
     }
 
     /// The operation's answer, checked on the blocking pool when the body is `long`.
