@@ -71,7 +71,9 @@ fn check_lent(code: &str) {
             .next()
             .unwrap_or_default();
         if !lent.contains(name) {
-            stop(format!("the generated code names `crate::for_generated::{name}`, which this file does not lend; lend it here"));
+            stop(format!(
+                "the generated code names `crate::for_generated::{name}`, which this file does not lend; lend it here"
+            ));
         }
     }
 }
@@ -256,7 +258,10 @@ fn check_patterns_with_regex_lite(node: &Value, at: &str) {
                 }
             }
             for (key, value) in map {
-                check_patterns_with_regex_lite(value, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")));
+                check_patterns_with_regex_lite(
+                    value,
+                    &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                );
             }
         }
         Value::Array(items) => {

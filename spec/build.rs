@@ -25,7 +25,8 @@ fn main() {
             // here: a target directory shared by two checkouts keeps this file, and an
             // absolute path would name the checkout that wrote it.
             let path = format!("/recordings/{name}");
-            rows += &format!("    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {path:?}))),\n");
+            rows +=
+                &format!("    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {path:?}))),\n");
         }
     }
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");

@@ -117,5 +117,8 @@ fn generated_code_names_this_crate_only_through_for_generated() {
     }
     assert!(written >= 6, "{written} paths");
     let generated = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
-    assert!(!generated.replace("crate::for_generated::", "").contains("crate::"), "a path of ours outside for_generated");
+    assert!(
+        !generated.replace("crate::for_generated::", "").contains("crate::"),
+        "a path of ours outside for_generated"
+    );
 }

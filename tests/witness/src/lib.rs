@@ -10,7 +10,7 @@ pub use rust_decimal::Decimal;
 mod for_generated {
     pub use minted_connect::envelope::Envelope;
     pub use minted_connect::{Received, WireValue};
-    
+
     /// What a client carries besides its URL (nothing, here).
     #[derive(Clone, Debug, Default)]
     pub struct ClientState;
