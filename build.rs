@@ -71,7 +71,9 @@ fn check_lent(code: &str) {
             .next()
             .unwrap_or_default();
         if !lent.contains(name) {
-            stop(format!("the generated code names `crate::for_generated::{name}`, which this file does not lend; lend it here"));
+            stop(format!(
+                "the generated code names `crate::for_generated::{name}`, which this file does not lend; lend it here"
+            ));
         }
     }
 }
@@ -250,13 +252,16 @@ fn patterns_by_regex_lite(file: &mut syn::File) {
 fn check_patterns_with_regex_lite(node: &Value, at: &str) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(pattern)) = map.get("pattern") {
-                if let Err(e) = regex_lite::Regex::new(pattern) {
-                    fail(None, &format!("{at}/pattern: regex-lite cannot read {pattern:?}: {e}"));
-                }
+            if let Some(Value::String(pattern)) = map.get("pattern")
+                && let Err(e) = regex_lite::Regex::new(pattern)
+            {
+                fail(None, &format!("{at}/pattern: regex-lite cannot read {pattern:?}: {e}"));
             }
             for (key, value) in map {
-                check_patterns_with_regex_lite(value, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")));
+                check_patterns_with_regex_lite(
+                    value,
+                    &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                );
             }
         }
         Value::Array(items) => {
