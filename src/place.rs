@@ -169,7 +169,6 @@ impl<'a, O: Placeable> Place<'a, O> {
             )));
         };
         let span = tracing::info_span!(
-            target: "minted_connect",
             "place",
             operation = O::OPERATION,
             external_id = %external_id,
