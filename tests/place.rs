@@ -176,6 +176,22 @@ async fn a_503_without_the_envelope_is_ambiguous_with_it_definite() {
     assert_eq!(calls(&server), ["buy"], "the API answered: no lookup");
 }
 
+/// A 200 the client cannot read says the server took the order: it is looked up, and
+/// never sent again.
+#[tokio::test(start_paused = true)]
+async fn an_unreadable_answer_is_looked_up_and_never_resent() {
+    let server = scripted(&[Step::Unreadable], &[Step::Missing, Step::Found]).await;
+    let placed = place(&client(&server)).await.unwrap();
+    assert_eq!((placed.resolution(), placed.sends, placed.lookups), (Resolution::ByLookup, 1, 2));
+
+    let server = scripted(&[Step::Unreadable, Step::Placed], &[Step::Missing; 3]).await;
+    let error = place(&client(&server)).await.unwrap_err();
+    let Error::OutcomeUnknown { sends, lookups, last, .. } = &error else { panic!("{error:?}") };
+    assert_eq!((*sends, *lookups), (1, 3));
+    assert!(matches!(**last, Error::Decode { .. }), "{last:?}");
+    assert_eq!(calls(&server), ["buy", "lookup", "lookup", "lookup"], "never resent");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_connect_failure_is_resent_without_lookup() {
     let server = scripted(&[Step::Placed], &[Step::Found]).await;

@@ -23,6 +23,8 @@ pub enum Step {
     Unavailable,
     /// Buy: the order placed, answered.
     Placed,
+    /// Buy: a 200 whose body does not fit the answer's type.
+    Unreadable,
     /// Buy: refused in the API's envelope, as the sandbox refuses a used `external_id`.
     Duplicate,
     /// Buy: refused in the API's envelope, a rule of the order.
@@ -52,6 +54,9 @@ impl Step {
                 extra_headers: vec![],
             },
             Step::Placed => Reply::Json(200, bought()),
+            Step::Unreadable => {
+                Reply::Json(200, r#"{"success":true,"code":0,"message":"","data":{"id":1}}"#.into())
+            }
             Step::Duplicate => refusal("an order with this external_id already exists"),
             Step::Invalid => refusal("the price token has expired"),
             Step::Missing => refusal("no order has this id"),
