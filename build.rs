@@ -252,10 +252,10 @@ fn patterns_by_regex_lite(file: &mut syn::File) {
 fn check_patterns_with_regex_lite(node: &Value, at: &str) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(pattern)) = map.get("pattern") {
-                if let Err(e) = regex_lite::Regex::new(pattern) {
-                    fail(None, &format!("{at}/pattern: regex-lite cannot read {pattern:?}: {e}"));
-                }
+            if let Some(Value::String(pattern)) = map.get("pattern")
+                && let Err(e) = regex_lite::Regex::new(pattern)
+            {
+                fail(None, &format!("{at}/pattern: regex-lite cannot read {pattern:?}: {e}"));
             }
             for (key, value) in map {
                 check_patterns_with_regex_lite(

@@ -8,9 +8,10 @@
 //! RUST_LOG=minted_connect=debug cargo run --example quickstart --features sandbox    # and show each call's span
 //! ```
 
+mod support;
+
 use minted_connect::prelude::*;
-use minted_connect::sandbox::{self, Sandbox};
-use minted_connect::{Client, ClientInfo, IntoData, Variable, types};
+use minted_connect::{Client, IntoData, types};
 use rust_decimal::Decimal;
 use std::error::Error;
 use std::process::ExitCode;
@@ -36,7 +37,7 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn Error>> {
     // Held to the end: dropping it stops the sandbox.
-    let (client, _sandbox) = connect().await?;
+    let (client, _sandbox) = support::connect().await?;
     let unique = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
     let customer_id = format!("QS{unique}");
 
@@ -169,24 +170,6 @@ async fn balances(client: &Client, customer_id: &str) -> Result<String, Box<dyn 
         .map(|b| format!("{} {}", b.currency_code, b.balance))
         .collect();
     Ok(held.join(", "))
-}
-
-/// The client for `MINTED_BASE_URL` if it is set, else for a sandbox started here.
-async fn connect() -> Result<(Client, Option<sandbox::Running>), Box<dyn Error>> {
-    if Variable::BaseUrl.read().is_some() {
-        let client = Client::from_env()?;
-        println!("Against {}", client.baseurl());
-        return Ok((client, None));
-    }
-    let running = Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await?;
-    println!("No MINTED_BASE_URL: against the sandbox on {}, which simulates the platform", running.url());
-    println!("(seed 0; its rules, where the docs are silent, are in spec/SANDBOX.md)");
-    let mut builder =
-        Client::builder().base_url(running.url()).credentials(sandbox::USERNAME, sandbox::PASSWORD);
-    if let Some(dir) = Variable::Record.read() {
-        builder = builder.record(dir);
-    }
-    Ok((builder.build()?, Some(running)))
 }
 
 struct PriceToken {

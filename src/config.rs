@@ -2,6 +2,7 @@
 
 use crate::auth::{Credentials, DigestSession};
 use crate::error::Error;
+use crate::place::PlacementPolicy;
 use crate::record::Recorder;
 use crate::retry::RetryPolicy;
 use crate::tls;
@@ -38,6 +39,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     record: Option<PathBuf>,
     retry: RetryPolicy,
+    placement: PlacementPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -53,6 +55,7 @@ impl Default for ClientBuilder {
             http: None,
             record: None,
             retry: RetryPolicy::default(),
+            placement: PlacementPolicy::default(),
         }
     }
 }
@@ -132,6 +135,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How [`Client::place_buy`], `place_sell` and `place_delivery` settle a send that
+    /// may have reached the server: by default 3 sends at most, and a resend only after
+    /// 3 lookups in a row, 30 s apart, found no order. See [`PlacementPolicy`].
+    pub fn placement(mut self, policy: PlacementPolicy) -> Self {
+        self.placement = policy;
+        self
+    }
+
     /// The client.
     ///
     /// # Errors
@@ -164,6 +175,7 @@ impl ClientBuilder {
             digest: self.credentials.map(|credentials| Arc::new(DigestSession::new(credentials))),
             recorder: self.record.map(|dir| Arc::new(Recorder::new(dir))),
             retry: self.retry,
+            placement: self.placement,
             timeout: None,
             origin: url,
         };

@@ -95,6 +95,29 @@ pub enum Error {
         /// The body's first bytes, withheld from `Debug` and `Display`.
         body_start: BodyStart,
     },
+
+    /// A placement ([`Client::place_buy`](crate::Client::place_buy), `place_sell`,
+    /// `place_delivery`) cannot tell whether the order was placed: a send may have
+    /// reached the server, and the lookups by `external_id` did not find it, while
+    /// sending again was not allowed (no sends left, the price token too short, a resend
+    /// refused) or the lookups could not say. Nothing more is sent. Read the order later
+    /// with `get_order` by `external_id` before placing it again (with the same id).
+    #[error(
+        "outcome unknown for order {external_id} after {sends} send(s) and {lookups} lookup(s): {last}; \
+         read it later with get_order before placing it again"
+    )]
+    #[non_exhaustive]
+    OutcomeUnknown {
+        /// The order's `external_id` (the partner's id for it).
+        external_id: String,
+        /// How many times it was sent.
+        sends: u32,
+        /// How many times it was looked up.
+        lookups: u32,
+        /// The failure of the last send.
+        #[source]
+        last: Box<Error>,
+    },
 }
 
 impl Error {
@@ -141,6 +164,15 @@ impl Error {
     /// The server refused the credentials, or authentication could not be carried out.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, Error::Unauthorized { .. })
+    }
+
+    /// The `external_id` of an order whose placement ended with its outcome unknown
+    /// ([`Error::OutcomeUnknown`]): read it later with `get_order` before placing it again.
+    pub fn outcome_unknown(&self) -> Option<&str> {
+        match self {
+            Error::OutcomeUnknown { external_id, .. } => Some(external_id),
+            _ => None,
+        }
     }
 
     /// Whether the call can be sent again without risk of its taking effect twice,

@@ -37,6 +37,12 @@
 //! Calls that cannot take effect twice are retried as the [`RetryPolicy`] says, and
 //! each call is one `tracing` span named for its operation.
 //!
+//! A buy, sell or delivery is placed safely with [`Client::place_buy`],
+//! [`Client::place_sell`] or [`Client::place_delivery`] ([`place`]): when a send's answer
+//! is lost, the order is looked up by its `external_id` before it is ever sent again,
+//! so the call ends with the order or with [`Error::OutcomeUnknown`], never with a
+//! second order.
+//!
 //! Features:
 //! - `sandbox`: [`sandbox`], a local server of the API to start inside your own tests;
 //! - `mock`: typed httpmock helpers in `minted_connect::mock` for tests;
@@ -90,6 +96,7 @@ pub mod envelope;
 mod error;
 mod for_generated;
 mod operations;
+pub mod place;
 mod received;
 mod record;
 mod redact;
@@ -101,6 +108,7 @@ pub use config::{ClientBuilder, Variable};
 pub use envelope::IntoData;
 pub use error::{AuthFailure, BodyStart, Error, TransportKind};
 pub use generated::*;
+pub use place::{Placed, PlacedOrder, PlacementPolicy, Resolution};
 pub use received::{Received, Unlisted, WireValue};
 pub use retry::RetryPolicy;
 pub use transport::ClientState;

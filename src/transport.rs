@@ -9,6 +9,7 @@
 
 use crate::auth::DigestSession;
 use crate::error::{AuthFailure, BodyStart, Error};
+use crate::place::PlacementPolicy;
 use crate::record::{Recorder, Sent};
 use crate::retry::{Ending, RetryPolicy, retryable};
 use crate::{Client, operations};
@@ -32,6 +33,8 @@ pub struct ClientState {
     /// Where exchanges are recorded, when they are.
     pub(crate) recorder: Option<Arc<Recorder>>,
     pub(crate) retry: RetryPolicy,
+    /// How placements settle a send that may have reached the server.
+    pub(crate) placement: PlacementPolicy,
     /// Each attempt's timeout, over the HTTP client's own ([`Client::with_timeout`]).
     pub(crate) timeout: Option<Duration>,
     /// The URL the responses handed to the generated code carry: the base URL, never

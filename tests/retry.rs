@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use support::{Challenges, PASSWORD, Reply, Seen, Server, USERNAME, recorded_body, untimed_http};
+use support::{Challenges, PASSWORD, Refusing, Reply, Seen, Server, USERNAME, recorded_body, untimed_http};
 use tokio::time::Instant;
 
 fn client(server: &Server, policy: RetryPolicy) -> Client {
@@ -157,28 +157,6 @@ async fn a_get_meeting_a_reset_is_retried() {
     assert_eq!(answered.load(Ordering::SeqCst), 2);
 }
 
-/// For the first `refusals` connections, resolves the server's name to an address
-/// nobody listens on (or, when `unresolved`, to nothing); then to the server.
-struct Refusing {
-    server: SocketAddr,
-    refusals: AtomicUsize,
-    unresolved: bool,
-}
-
-impl reqwest::dns::Resolve for Refusing {
-    fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let refused =
-            self.refusals.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-        if refused && self.unresolved {
-            return Box::pin(async { Err("no such name".into()) });
-        }
-        // The URL's port wins over this one; 127.0.0.2 is loopback with no listener on it.
-        let ip = if refused { [127, 0, 0, 2] } else { [127, 0, 0, 1] };
-        let addr = SocketAddr::from((ip, self.server.port()));
-        Box::pin(async move { Ok(Box::new(std::iter::once(addr)) as reqwest::dns::Addrs) })
-    }
-}
-
 async fn refusing_client(refusals: usize, policy: RetryPolicy) -> (Server, Client) {
     failing_client(refusals, false, policy).await
 }
@@ -187,7 +165,7 @@ async fn failing_client(refusals: usize, unresolved: bool, policy: RetryPolicy) 
     let server =
         Server::open(Box::new(|_| Reply::Json(200, recorded_body("price_fix/from-amount.json")))).await;
     let addr: SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
-    let resolver = Arc::new(Refusing { server: addr, refusals: AtomicUsize::new(refusals), unresolved });
+    let resolver = Arc::new(Refusing::new(addr, refusals, unresolved));
     let http = untimed_http().dns_resolver(resolver).build().unwrap();
     let url = format!("http://minted.test:{}", addr.port());
     (server, Client::builder().base_url(url).http_client(http).retry(policy).build().unwrap())

@@ -3,11 +3,13 @@
 //! answers (with the sandbox's check), counts requests, and can misbehave on demand,
 //! which the sandbox never does. Started by each test on 127.0.0.1 with port 0.
 //! Requests are read with `httparse`; replies are written by hand, so a reply can be
-//! cut short, reset or never sent.
+//! cut short, reset or never sent. Also: a resolver whose connections are refused
+//! (`Refusing`), and the placement's scripted order flow (`place`).
 
 #![allow(dead_code)]
 
 pub mod newer;
+pub mod place;
 
 use minted_spec::sandbox::digest::Answer;
 use std::collections::HashSet;
@@ -307,6 +309,35 @@ pub fn operation_ids() -> Vec<String> {
 pub fn sandbox_client(running: &minted_spec::sandbox::Running) -> minted_connect::Client {
     use minted_spec::sandbox::{PASSWORD, USERNAME};
     minted_connect::Client::builder().base_url(running.url()).credentials(USERNAME, PASSWORD).build().unwrap()
+}
+
+/// A resolver for the server's name that, for the first `refusals` connections,
+/// resolves it to an address nobody listens on (or, when `unresolved`, to nothing);
+/// then to the server. The URL's port wins over the one it gives.
+pub struct Refusing {
+    server: SocketAddr,
+    refusals: AtomicUsize,
+    unresolved: bool,
+}
+
+impl Refusing {
+    pub fn new(server: SocketAddr, refusals: usize, unresolved: bool) -> Refusing {
+        Refusing { server, refusals: AtomicUsize::new(refusals), unresolved }
+    }
+}
+
+impl reqwest::dns::Resolve for Refusing {
+    fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let refused =
+            self.refusals.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+        if refused && self.unresolved {
+            return Box::pin(async { Err("no such name".into()) });
+        }
+        // 127.0.0.2 is loopback with no listener on it.
+        let ip = if refused { [127, 0, 0, 2] } else { [127, 0, 0, 1] };
+        let addr = SocketAddr::from((ip, self.server.port()));
+        Box::pin(async move { Ok(Box::new(std::iter::once(addr)) as reqwest::dns::Addrs) })
+    }
 }
 
 /// An HTTP client for tests on tokio's paused clock: no timers of reqwest's own (no
