@@ -10,12 +10,14 @@
 //! # against MINTED_BASE_URL with MINTED_USERNAME and MINTED_PASSWORD (the customer must exist):
 //! cargo run --example place_orders --features sandbox -- --customer C --prefix P --count 5 --amount 0.01
 //! RUST_LOG=minted_connect::place=info cargo run --example place_orders --features sandbox -- --customer C   # and each step
+//! # against `cargo xtask sandbox --seed 7 --fault buy:lose:0.3 ...`, looking up every 0.2 s:
+//! cargo run --example place_orders --features sandbox -- --customer C --prefix P --count 200 --lookup-interval 0.2 --max-sends 5
 //! ```
 
 mod support;
 
 use clap::Parser;
-use minted_connect::place::{Resolution, token_expiry};
+use minted_connect::place::{PlacementPolicy, Resolution, token_expiry};
 use minted_connect::prelude::*;
 use minted_connect::{Client, Error, IntoData, types};
 use rust_decimal::Decimal;
@@ -42,6 +44,13 @@ struct Args {
     /// Grams of gold per order.
     #[arg(long, default_value = "0.01")]
     amount: Decimal,
+    /// Seconds between lookups of an order whose answer was lost [default: the
+    /// client's, 30]. A sandbox shows an order at once, so a test may look sooner.
+    #[arg(long)]
+    lookup_interval: Option<f64>,
+    /// Sends of one order at most, the first included [default: the client's, 3].
+    #[arg(long)]
+    max_sends: Option<u32>,
 }
 
 /// How the placements ended.
@@ -84,6 +93,13 @@ async fn run(args: &Args, tally: &mut Tally) -> Result<(), Box<dyn std::error::E
         Some(prefix) => prefix.clone(),
         None => format!("P{}", SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs()),
     };
+    let mut policy = PlacementPolicy::default();
+    if let Some(seconds) = args.lookup_interval {
+        policy = policy.lookup_interval(Duration::try_from_secs_f64(seconds)?);
+    }
+    if let Some(sends) = args.max_sends {
+        policy = policy.max_sends(sends);
+    }
     let mut fix = price_fix(&client, &args.customer).await?;
     for n in 0..args.count {
         if fix.1.saturating_duration_since(Instant::now()) < REFIX_BELOW {
@@ -100,7 +116,7 @@ async fn run(args: &Args, tally: &mut Tally) -> Result<(), Box<dyn std::error::E
                 product_id: None,
                 amount: Some(args.amount),
             }]);
-        match client.place_buy(request, expires).send().await {
+        match client.place_buy(request, expires).policy(policy.clone()).send().await {
             Ok(placed) => {
                 tally.placed += 1;
                 tally.by_lookup += u32::from(placed.resolution() == Resolution::ByLookup);

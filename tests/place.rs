@@ -296,3 +296,51 @@ async fn against_the_sandbox_orders_are_placed_and_answered() {
     let missing = client.get_order().external_order_id("NO-SUCH-ORDER").send().await.into_data().unwrap_err();
     assert!(matches!(missing, Error::Api { status: 422, .. }), "{missing:?}");
 }
+
+/// 200 placements against a sandbox that loses 30% of buys' answers after placing
+/// them, resets 10% before doing anything and answers 10% with a proxy's 503: every
+/// order is placed exactly once. The sandbox agrees: each id reads back as one order,
+/// and the customer's gold is the amount times the orders (a second order under any
+/// id would add to it; the sandbox refuses a reused id). Its clock is held, so no
+/// token expires; the lookups come a millisecond apart, as the sandbox shows an order at once.
+#[tokio::test]
+async fn two_hundred_placements_through_faults_are_each_placed_once() {
+    use minted_spec::sandbox::{Clock, Fault, FaultKind, Holder, Sandbox};
+    const ORDERS: u32 = 200;
+    let faults = [(FaultKind::Lose, 0.3), (FaultKind::Reset, 0.1), (FaultKind::Unavailable, 0.1)]
+        .map(|(kind, probability)| Fault::new("buy", kind, probability).unwrap());
+    let running = Sandbox::default()
+        .seed(7)
+        .faults(faults)
+        .clock(Clock::fixed())
+        .log(|_| {})
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let client = support::sandbox_client(&running);
+    let created = types::CreateCustomerRequest::builder().external_id(CUSTOMER);
+    client.create_customer().body(created).send().await.into_data().unwrap();
+    let fix_request =
+        types::PriceFixRequest::builder().type_("digital").customer_external_id(Some(CUSTOMER.into()));
+    let fix = client.price_fix().body(fix_request).send().await.into_data().unwrap();
+    let policy = PlacementPolicy::default().max_sends(5).lookup_interval(Duration::from_millis(1));
+
+    let (mut by_lookup, mut resent) = (0, 0);
+    for n in 0..ORDERS {
+        let mut buy = buy_request(Some(&format!("P-{n}")));
+        buy.price_token = Some(fix.token.clone());
+        buy.items[0].amount = Some(Decimal::new(1, 2));
+        let placed = client.place_buy(buy, fresh_token()).policy(policy.clone()).send().await;
+        let placed = placed.unwrap_or_else(|e| panic!("P-{n}: {e}"));
+        by_lookup += u32::from(placed.resolution() == Resolution::ByLookup);
+        resent += u32::from(placed.resent());
+    }
+    assert!(by_lookup > 0 && resent > 0, "the faults were not met: {by_lookup} by lookup, {resent} resent");
+
+    for n in 0..ORDERS {
+        let order = client.get_order().external_order_id(format!("P-{n}")).send().await.into_data().unwrap();
+        assert_eq!(order.external_id.as_deref(), Some(format!("P-{n}").as_str()));
+    }
+    let gold = running.balance(Holder::Customer(CUSTOMER), "MAU").unwrap();
+    assert_eq!(gold, Decimal::new(1, 2) * Decimal::from(ORDERS), "gold after {ORDERS} orders of 0.01 g");
+}
