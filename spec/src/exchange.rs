@@ -64,6 +64,39 @@ impl Body {
     }
 }
 
+/// Why an entry of a capture is not checked: counted, never a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// To a host, or a path, outside the spec's servers.
+    OtherHost,
+    /// A body that is not JSON.
+    NotJson,
+}
+
+/// How many entries were not checked, by why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// To other hosts (or paths outside the spec's servers).
+    pub other_host: usize,
+    /// With bodies that are not JSON.
+    pub not_json: usize,
+}
+
+impl Skipped {
+    /// Counts one more entry skipped for `reason`.
+    pub fn add(&mut self, reason: SkipReason) {
+        match reason {
+            SkipReason::OtherHost => self.other_host += 1,
+            SkipReason::NotJson => self.not_json += 1,
+        }
+    }
+
+    /// Every entry skipped, whatever the reason.
+    pub fn total(&self) -> usize {
+        self.other_host + self.not_json
+    }
+}
+
 /// Splits a request target `path?query` into the path and its decoded query pairs.
 pub fn split_target(target: &str) -> (String, Vec<(String, String)>) {
     match target.split_once('?') {

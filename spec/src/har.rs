@@ -2,44 +2,30 @@
 //! real traffic (a body not sent is absent). Entries to other hosts, and entries whose
 //! bodies are not JSON, are skipped.
 
+use crate::contract::Scope;
 use crate::document::is_json;
 use crate::error::{ErrorKind, Place, SpecError};
-use crate::exchange::{Body, Exchange, Request, Response};
+use crate::exchange::{Body, Exchange, Request, Response, SkipReason};
 use base64::Engine;
 use serde_json::Value;
-
-/// Where HAR entries count as this API's: the hosts and base paths of the spec's servers.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// Hosts whose entries count; empty: every host.
-    pub hosts: Vec<String>,
-    /// Path prefixes to strip (`""` for a server at the origin's root).
-    pub base_paths: Vec<String>,
-}
 
 /// Why a HAR with a `log` cannot be read at all.
 pub const NO_ENTRIES: &str = "a HAR without a `log.entries` array";
 
 /// Why an entry is not an exchange of this API.
 pub enum Skip {
-    OtherHost,
-    NotJson,
+    /// Not checked, and counted by why.
+    Skipped(SkipReason),
     /// An [`ErrorKind::Capture`] placed at the entry.
     Malformed(SpecError),
 }
 
-/// The entries of a HAR document, each an exchange or why it is skipped; `Err` when
-/// the document has no entries to read.
-pub fn read<'d>(
-    file: &'d str,
-    document: &'d Value,
-    scope: &'d Scope,
-) -> Result<impl Iterator<Item = Result<Exchange, Skip>> + 'd, SpecError> {
-    let entries = document
-        .pointer("/log/entries")
-        .and_then(Value::as_array)
-        .ok_or_else(|| SpecError::new(ErrorKind::Capture, NO_ENTRIES).in_file(file))?;
-    Ok(entries.iter().enumerate().map(move |(index, entry)| read_entry(file, index, entry, scope)))
+/// The entries of a HAR document, taken out of it; `Err` when it has none to read.
+pub(crate) fn take_entries(file: &str, document: &mut Value) -> Result<Vec<Value>, SpecError> {
+    match document.pointer_mut("/log/entries").map(Value::take) {
+        Some(Value::Array(entries)) => Ok(entries),
+        _ => Err(SpecError::new(ErrorKind::Capture, NO_ENTRIES).in_file(file)),
+    }
 }
 
 /// One entry of a HAR's `log.entries`, as an exchange or why it is skipped.
@@ -54,10 +40,10 @@ pub(crate) fn read_entry(file: &str, index: usize, entry: &Value, scope: &Scope)
     let url = url::Url::parse(url).map_err(|e| malformed(&format!("`request.url` is not a URL: {e}")))?;
     let host = url.host_str().unwrap_or_default();
     if !scope.hosts.is_empty() && !scope.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return Err(Skip::OtherHost);
+        return Err(Skip::Skipped(SkipReason::OtherHost));
     }
     let Some(path) = scope.base_paths.iter().find_map(|base| strip_base(url.path(), base)) else {
-        return Err(Skip::OtherHost);
+        return Err(Skip::Skipped(SkipReason::OtherHost));
     };
 
     let request_body = match request.get("postData") {
@@ -111,7 +97,7 @@ fn json_body(mime: &str, text: &str) -> Result<Body, Skip> {
         return Ok(Body::Absent);
     }
     if !is_json(mime) {
-        return Err(Skip::NotJson);
+        return Err(Skip::Skipped(SkipReason::NotJson));
     }
     Ok(serde_json::from_str(text).map_or_else(|e| Body::Invalid(e.to_string()), Body::Json))
 }

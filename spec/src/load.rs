@@ -1,15 +1,15 @@
 //! Exchanges read from files or embedded texts: our recording format or HAR 1.2,
 //! told apart by a HAR's `log`.
 
+use crate::contract::Scope;
 use crate::error::{ErrorKind, Place, SpecError};
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, SkipReason, Skipped};
 use crate::finding::Finding;
 use crate::har::{self, NO_ENTRIES, Skip};
 use crate::recording;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};
-
-pub use crate::har::Scope;
 
 /// What a set of files held.
 #[derive(Default, Debug)]
@@ -18,10 +18,8 @@ pub struct Loaded {
     pub files: usize,
     /// Every exchange, in file order, then entry order.
     pub exchanges: Vec<Exchange>,
-    /// HAR entries to hosts other than the API's.
-    pub skipped_other_host: usize,
-    /// HAR entries whose bodies are not JSON.
-    pub skipped_not_json: usize,
+    /// HAR entries not checked, by why.
+    pub skipped: Skipped,
     /// Files or HAR entries that cannot be read.
     pub unreadable: Vec<Finding>,
 }
@@ -62,31 +60,97 @@ impl Loaded {
         loaded
     }
 
-    /// Adds the exchanges of one file's text.
+    /// Adds the exchanges of one file's text, read whole.
     pub fn add(&mut self, name: &str, text: &str, scope: &Scope) {
-        self.files += 1;
-        let document = match parse(name, text) {
+        self.take(Decoded::File);
+        let mut document = match parse(name, text) {
             Ok(document) => document,
-            Err(error) => return self.unreadable.push(Finding::unreadable(&error)),
+            Err(error) => return self.take(Decoded::Unreadable(Finding::unreadable(&error))),
         };
+        let file = name.to_string();
         if document.get("log").is_none() {
-            return match recording::read(name, &document) {
-                Ok(exchange) => self.exchanges.push(exchange),
-                Err(error) => self.unreadable.push(Finding::unreadable(&error)),
-            };
+            return self.take(decode(Read::Recording { file, document }, scope));
         }
-        let entries = match har::read(name, &document, scope) {
+        let entries = match har::take_entries(name, &mut document) {
             Ok(entries) => entries,
-            Err(error) => return self.unreadable.push(Finding::unreadable(&error)),
+            Err(error) => return self.take(Decoded::Unreadable(Finding::unreadable(&error))),
         };
-        for entry in entries {
-            match entry {
-                Ok(exchange) => self.exchanges.push(exchange),
-                Err(Skip::OtherHost) => self.skipped_other_host += 1,
-                Err(Skip::NotJson) => self.skipped_not_json += 1,
-                Err(Skip::Malformed(error)) => self.unreadable.push(Finding::unreadable(&error)),
-            }
+        for (index, entry) in entries.into_iter().enumerate() {
+            let entry = Entry::Tree(entry);
+            self.take(decode(Read::HarEntry { file: file.clone(), index, entry }, scope));
         }
+    }
+
+    fn take(&mut self, decoded: Decoded) {
+        match decoded {
+            Decoded::File => self.files += 1,
+            Decoded::Exchange(exchange) => self.exchanges.push(exchange),
+            Decoded::Skipped(reason) => self.skipped.add(reason),
+            Decoded::Unreadable(finding) => self.unreadable.push(finding),
+        }
+    }
+}
+
+/// One unit of work read from a file, in file and entry order.
+pub(crate) enum Read {
+    /// A recording file's document (small: read whole).
+    Recording { file: String, document: Value },
+    /// One HAR entry.
+    HarEntry { file: String, index: usize, entry: Entry },
+    /// A file, or a HAR entry, that cannot be read.
+    Unreadable(Finding),
+    /// A file was opened (or tried).
+    File,
+}
+
+/// A HAR entry: a tree when the file was read whole, still text when it is streamed
+/// (turning it into a tree is then the checker thread's job).
+pub(crate) enum Entry {
+    Tree(Value),
+    Text(Box<RawValue>),
+}
+
+/// What a unit of work is to whoever checks and counts.
+pub(crate) enum Decoded {
+    Exchange(Exchange),
+    Skipped(SkipReason),
+    Unreadable(Finding),
+    File,
+}
+
+/// A unit of work as an exchange, or why it is none: the one reading of recordings
+/// and HAR entries, whether the file was read whole or streamed.
+pub(crate) fn decode(read: Read, scope: &Scope) -> Decoded {
+    let (file, index, entry) = match read {
+        Read::File => return Decoded::File,
+        Read::Unreadable(finding) => return Decoded::Unreadable(finding),
+        Read::Recording { file, document } => {
+            return recording::read(&file, &document)
+                .map_or_else(|error| Decoded::Unreadable(Finding::unreadable(&error)), Decoded::Exchange);
+        }
+        Read::HarEntry { file, index, entry } => (file, index, entry),
+    };
+    let tree;
+    let entry = match entry {
+        Entry::Tree(ref value) => value,
+        Entry::Text(text) => match serde_json::from_str(text.get()) {
+            Ok(value) => {
+                tree = value;
+                &tree
+            }
+            // serde_json's line and column are within the entry: they stay in the reason.
+            Err(e) => {
+                let error = SpecError::new(ErrorKind::Syntax, format!("not valid JSON: {e}"))
+                    .in_file(&file)
+                    .at(Place::Entry(index));
+                return Decoded::Unreadable(Finding::unreadable(&error));
+            }
+        },
+    };
+    match har::read_entry(&file, index, entry, scope) {
+        Ok(exchange) => Decoded::Exchange(exchange),
+        Err(Skip::Skipped(reason)) => Decoded::Skipped(reason),
+        Err(Skip::Malformed(error)) => Decoded::Unreadable(Finding::unreadable(&error)),
     }
 }
 
@@ -146,18 +210,6 @@ fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
     Ok(files)
 }
 
-/// One unit of work read from a file, in file and entry order.
-pub(crate) enum Read {
-    /// A recording file's document (small: read whole).
-    Recording { file: String, document: Value },
-    /// One HAR entry, still as text: turning it into a tree is the reader's job.
-    HarEntry { file: String, index: usize, entry: Box<serde_json::value::RawValue> },
-    /// A file, or a HAR entry, that cannot be read.
-    Unreadable(Finding),
-    /// A file was opened (or tried).
-    File,
-}
-
 /// Reads every recording and HAR under `paths` as [`Loaded::from_paths`] does, but
 /// hands each on as it is read: a HAR is read entry by entry, never whole, so memory
 /// does not grow with its size.
@@ -184,7 +236,6 @@ pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
 /// is small); a recording when it has no `log`.
 fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(), SpecError> {
     use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use serde_json::value::RawValue;
     use std::fmt;
 
     struct Top<'a, F> {
@@ -253,7 +304,7 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             let mut index = 0;
             while let Some(entry) = seq.next_element::<Box<RawValue>>()? {
-                (self.1)(Read::HarEntry { file: self.0.to_string(), index, entry });
+                (self.1)(Read::HarEntry { file: self.0.to_string(), index, entry: Entry::Text(entry) });
                 index += 1;
             }
             Ok(())
@@ -290,16 +341,16 @@ mod tests {
 
     /// The one error that reading `text` as the file `name` ends in.
     fn error_of(name: &str, text: &str) -> SpecError {
-        let document = match parse(name, text) {
+        let mut document = match parse(name, text) {
             Ok(document) => document,
             Err(error) => return error,
         };
         if document.get("log").is_none() {
             return recording::read(name, &document).expect_err("a broken recording");
         }
-        match har::read(name, &document, &Scope::default()) {
+        match har::take_entries(name, &mut document) {
             Err(error) => error,
-            Ok(mut entries) => match entries.next() {
+            Ok(entries) => match entries.first().map(|entry| read_entry(name, 0, entry, &Scope::default())) {
                 Some(Err(Skip::Malformed(error))) => error,
                 _ => panic!("a broken first entry"),
             },

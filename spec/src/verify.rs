@@ -2,12 +2,10 @@
 //! the set exercised. Summing up and printing belong to whoever reports the run.
 
 use crate::check::Checker;
-use crate::contract::Contract;
-use crate::error::{ErrorKind, Place, SpecError};
+use crate::contract::{Contract, Scope};
+use crate::exchange::{SkipReason, Skipped};
 use crate::finding::Finding;
-use crate::har::{self, Skip};
-use crate::load::{self, Loaded, Read, Scope};
-use crate::recording;
+use crate::load::{self, Decoded, Loaded, Read};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel, sync_channel};
@@ -22,10 +20,8 @@ pub struct Outcome {
     pub files: usize,
     /// Exchanges checked.
     pub exchanges: usize,
-    /// HAR entries to other hosts, skipped.
-    pub skipped_other_host: usize,
-    /// HAR entries with non-JSON bodies, skipped.
-    pub skipped_not_json: usize,
+    /// HAR entries not checked, by why.
+    pub skipped: Skipped,
     /// The operations at least one exchange was checked against.
     pub operations_seen: BTreeSet<String>,
 }
@@ -36,8 +32,7 @@ pub fn check_all(contract: &Contract, loaded: Loaded, strict: bool) -> Outcome {
     let mut outcome = Outcome {
         files: loaded.files,
         exchanges: loaded.exchanges.len(),
-        skipped_other_host: loaded.skipped_other_host,
-        skipped_not_json: loaded.skipped_not_json,
+        skipped: loaded.skipped,
         findings: loaded.unreadable,
         operations_seen: BTreeSet::new(),
     };
@@ -56,8 +51,7 @@ const QUEUED: usize = 256;
 /// What checking one unit of work gave.
 enum Done {
     Checked(Option<String>, Vec<Finding>),
-    OtherHost,
-    NotJson,
+    Skipped(SkipReason),
     Unreadable(Finding),
 }
 
@@ -91,11 +85,12 @@ pub fn check_paths(contract: &Contract, paths: &[PathBuf], scope: &Scope, strict
             let _ = work.send((sequence, read));
         });
         drop(work);
-        let (unreadable, checked, counts) = collector.join().expect("the collector does not panic");
+        let (unreadable, checked, tally) = collector.join().expect("the collector does not panic");
         outcome.findings = unreadable;
         outcome.findings.extend(checked);
-        (outcome.exchanges, outcome.skipped_other_host, outcome.skipped_not_json, outcome.operations_seen) =
-            counts;
+        outcome.exchanges = tally.exchanges;
+        outcome.skipped = tally.skipped;
+        outcome.operations_seen = tally.operations_seen;
     });
     outcome
 }
@@ -109,31 +104,14 @@ fn work_on(
     loop {
         let next = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
         let Ok((sequence, read)) = next else { return };
-        let exchange = match read {
-            Read::File => continue,
-            Read::Unreadable(finding) => Err(Done::Unreadable(finding)),
-            Read::Recording { file, document } => recording::read(&file, &document)
-                .map_err(|error| Done::Unreadable(Finding::unreadable(&error))),
-            Read::HarEntry { file, index, entry } => match serde_json::from_str(entry.get()) {
-                // serde_json's line and column are within the entry: they stay in the reason.
-                Err(e) => Err(Done::Unreadable(Finding::unreadable(
-                    &SpecError::new(ErrorKind::Syntax, format!("not valid JSON: {e}"))
-                        .in_file(&file)
-                        .at(Place::Entry(index)),
-                ))),
-                Ok(value) => har::read_entry(&file, index, &value, scope).map_err(|skip| match skip {
-                    Skip::OtherHost => Done::OtherHost,
-                    Skip::NotJson => Done::NotJson,
-                    Skip::Malformed(error) => Done::Unreadable(Finding::unreadable(&error)),
-                }),
-            },
-        };
-        let result = match exchange {
-            Ok(exchange) => {
+        let result = match load::decode(read, scope) {
+            Decoded::File => continue,
+            Decoded::Exchange(exchange) => {
                 let (operation, findings) = checker.check(&exchange);
                 Done::Checked(operation, findings)
             }
-            Err(done) => done,
+            Decoded::Skipped(reason) => Done::Skipped(reason),
+            Decoded::Unreadable(finding) => Done::Unreadable(finding),
         };
         if done.send((sequence, result)).is_err() {
             return;
@@ -141,27 +119,32 @@ fn work_on(
     }
 }
 
-type Counts = (usize, usize, usize, BTreeSet<String>);
+/// What the collector counts besides findings.
+#[derive(Default)]
+struct Tally {
+    exchanges: usize,
+    skipped: Skipped,
+    operations_seen: BTreeSet<String>,
+}
 
 /// The results in reading order: unreadable findings, then the checked ones.
-fn collect(results: Receiver<(u64, Done)>) -> (Vec<Finding>, Vec<Finding>, Counts) {
+fn collect(results: Receiver<(u64, Done)>) -> (Vec<Finding>, Vec<Finding>, Tally) {
     let (mut unreadable, mut checked) = (BTreeMap::new(), BTreeMap::new());
-    let mut counts: Counts = (0, 0, 0, BTreeSet::new());
+    let mut tally = Tally::default();
     for (sequence, done) in results {
         match done {
             Done::Checked(operation, findings) => {
-                counts.0 += 1;
-                counts.3.extend(operation);
+                tally.exchanges += 1;
+                tally.operations_seen.extend(operation);
                 if !findings.is_empty() {
                     checked.insert(sequence, findings);
                 }
             }
-            Done::OtherHost => counts.1 += 1,
-            Done::NotJson => counts.2 += 1,
+            Done::Skipped(reason) => tally.skipped.add(reason),
             Done::Unreadable(finding) => {
                 unreadable.insert(sequence, finding);
             }
         }
     }
-    (unreadable.into_values().collect(), checked.into_values().flatten().collect(), counts)
+    (unreadable.into_values().collect(), checked.into_values().flatten().collect(), tally)
 }

@@ -97,8 +97,8 @@ impl Report {
         let summary = Summary {
             files: outcome.files,
             exchanges: outcome.exchanges,
-            skipped_other_host: outcome.skipped_other_host,
-            skipped_not_json: outcome.skipped_not_json,
+            skipped_other_host: outcome.skipped.other_host,
+            skipped_not_json: outcome.skipped.not_json,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             findings_by_kind,
