@@ -249,6 +249,13 @@ fn check_body(validator: &Validator, body: &Body, location: &'static str, found:
             expected: "a JSON body".into(),
             found: reason.clone(),
         }),
+        Body::Other { media_type, bytes } => found.push(Found {
+            kind: Kind::InvalidJson,
+            location,
+            pointer: String::new(),
+            expected: "a JSON body".into(),
+            found: format!("a {media_type} body of {bytes} bytes"),
+        }),
         Body::Json(value) => {
             let errors: Vec<Found> =
                 validator.iter_errors(value).flat_map(|error| body_findings(&error, location)).collect();

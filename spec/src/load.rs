@@ -156,11 +156,16 @@ pub(crate) fn decode(read: Read, scope: &Scope) -> Decoded {
 
 /// The JSON document of the file `name`.
 fn parse(name: &str, text: &str) -> Result<Value, SpecError> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     if text.trim().is_empty() {
         return Err(SpecError::new(ErrorKind::Syntax, "an empty file").in_file(name));
     }
     serde_json::from_str(text).map_err(|e| unparsed(name, &e))
 }
+
+/// A UTF-8 byte-order mark, which Windows tools (Fiddler, Notepad) write before JSON
+/// and serde_json does not read.
+const BOM: &str = "\u{feff}";
 
 /// A JSON text that does not read, placed where serde_json stopped: cut off, not JSON,
 /// a HAR without entries (found while streaming it), or a file that stopped being readable.
@@ -313,11 +318,11 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
 
     let reader = std::fs::File::open(file).map_err(|e| cannot_read(name, &e))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, reader);
-    if std::io::BufRead::fill_buf(&mut reader)
-        .map_err(|e| cannot_read(name, &e))?
-        .iter()
-        .all(u8::is_ascii_whitespace)
-    {
+    let start = std::io::BufRead::fill_buf(&mut reader).map_err(|e| cannot_read(name, &e))?;
+    let bom = if start.starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
+    let empty = start[bom..].iter().all(u8::is_ascii_whitespace);
+    std::io::BufRead::consume(&mut reader, bom);
+    if empty {
         return Err(SpecError::new(ErrorKind::Syntax, "an empty file").in_file(name));
     }
     let mut deserializer = serde_json::Deserializer::from_reader(reader);

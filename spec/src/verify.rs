@@ -3,7 +3,7 @@
 
 use crate::check::Checker;
 use crate::contract::{Contract, Scope};
-use crate::exchange::{SkipReason, Skipped};
+use crate::exchange::{Body, Exchange, SkipReason, Skipped};
 use crate::finding::Finding;
 use crate::load::{self, Decoded, Loaded, Read};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,17 +31,39 @@ pub fn check_all(contract: &Contract, loaded: Loaded, strict: bool) -> Outcome {
     let checker = Checker { contract, strict };
     let mut outcome = Outcome {
         files: loaded.files,
-        exchanges: loaded.exchanges.len(),
+        exchanges: 0,
         skipped: loaded.skipped,
         findings: loaded.unreadable,
         operations_seen: BTreeSet::new(),
     };
     for exchange in &loaded.exchanges {
-        let (operation, found) = checker.check(exchange);
-        outcome.operations_seen.extend(operation);
-        outcome.findings.extend(found);
+        match check_one(&checker, exchange) {
+            Ok((operation, found)) => {
+                outcome.exchanges += 1;
+                outcome.operations_seen.extend(operation);
+                outcome.findings.extend(found);
+            }
+            Err(reason) => outcome.skipped.add(reason),
+        }
     }
     outcome
+}
+
+/// Checks one exchange. A page or an asset of the API's host (a body that is not JSON
+/// back, none sent, and no operation's method and path) is not the API's: skipped.
+fn check_one(
+    checker: &Checker<'_>,
+    exchange: &Exchange,
+) -> Result<(Option<String>, Vec<Finding>), SkipReason> {
+    let not_json = |body: &Body| !matches!(body, Body::Json(_) | Body::Invalid(_));
+    if let (Some(request), Some(response)) = (&exchange.request, &exchange.response)
+        && matches!(response.body, Body::Other { .. })
+        && not_json(&request.body)
+        && checker.contract.route(&request.method, &request.path).is_none()
+    {
+        return Err(SkipReason::NotJson);
+    }
+    Ok(checker.check(exchange))
 }
 
 /// How many units of work may wait for a checker: what bounds memory, whatever the
@@ -106,10 +128,10 @@ fn work_on(
         let Ok((sequence, read)) = next else { return };
         let result = match load::decode(read, scope) {
             Decoded::File => continue,
-            Decoded::Exchange(exchange) => {
-                let (operation, findings) = checker.check(&exchange);
-                Done::Checked(operation, findings)
-            }
+            Decoded::Exchange(exchange) => match check_one(checker, &exchange) {
+                Ok((operation, findings)) => Done::Checked(operation, findings),
+                Err(reason) => Done::Skipped(reason),
+            },
             Decoded::Skipped(reason) => Done::Skipped(reason),
             Decoded::Unreadable(finding) => Done::Unreadable(finding),
         };

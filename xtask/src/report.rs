@@ -1,6 +1,7 @@
 //! The end of a run: findings, a summary, and the exit status they make.
 
 use crate::inventory::Coverage;
+use minted_spec::exchange::Skipped;
 use minted_spec::finding::{Finding, Kind, Severity};
 use minted_spec::verify::Outcome;
 use serde::Serialize;
@@ -17,8 +18,8 @@ pub struct Report {
 pub struct Summary {
     pub files: usize,
     pub exchanges: usize,
-    pub skipped_other_host: usize,
-    pub skipped_not_json: usize,
+    /// Capture entries not checked, by why.
+    pub skipped: Skipped,
     pub errors: usize,
     pub warnings: usize,
     pub findings_by_kind: BTreeMap<String, usize>,
@@ -50,12 +51,17 @@ impl Report {
             out.push('\n');
         }
         let _ = write!(out, "checked {} from {}", plural(s.exchanges, "exchange"), plural(s.files, "file"));
-        if s.skipped_other_host + s.skipped_not_json > 0 {
-            let _ = write!(
-                out,
-                " (skipped {} to other hosts, {} with non-JSON bodies)",
-                s.skipped_other_host, s.skipped_not_json
-            );
+        let skipped = &s.skipped;
+        let reasons = [
+            (skipped.other_host, "to other hosts"),
+            (skipped.not_json, "pages or assets (no JSON, no operation)"),
+            (skipped.aborted, "aborted (no response)"),
+            (skipped.not_captured, "with a body the capture left out"),
+        ];
+        let reasons: Vec<String> =
+            reasons.iter().filter(|(n, _)| *n > 0).map(|(n, why)| format!("{n} {why}")).collect();
+        if !reasons.is_empty() {
+            let _ = write!(out, "; not checkable: {}", reasons.join(", "));
         }
         let _ = writeln!(out, "\n{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
         for (kind, count) in &s.findings_by_kind {
@@ -97,8 +103,7 @@ impl Report {
         let summary = Summary {
             files: outcome.files,
             exchanges: outcome.exchanges,
-            skipped_other_host: outcome.skipped.other_host,
-            skipped_not_json: outcome.skipped.not_json,
+            skipped: outcome.skipped,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             findings_by_kind,

@@ -36,6 +36,30 @@ fn the_command_line_reports_json_and_exit_statuses() {
     let strict = xtask(&["verify", "--strict", "spec/tests/broken/undocumented-field.json"]);
     assert_eq!(strict.status.code(), Some(1), "and an error under --strict");
 
+    // Every skip is counted by why, in both formats.
+    let captures = xtask(&[
+        "verify",
+        "--strict",
+        "spec/tests/captures/chrome-h2.har",
+        "spec/tests/captures/firefox.har",
+    ]);
+    assert_eq!(captures.status.code(), Some(0), "{}", String::from_utf8_lossy(&captures.stdout));
+    let stdout = String::from_utf8_lossy(&captures.stdout);
+    assert!(
+        stdout.contains(
+            "checked 3 exchanges from 2 files; not checkable: 1 aborted (no response), \
+             1 with a body the capture left out"
+        ),
+        "{stdout}"
+    );
+    let json = xtask(&["verify", "--format", "json", "spec/tests/captures/mitmproxy.har", "spec/tests/har"]);
+    let report: Value = serde_json::from_slice(&json.stdout).expect("--format json prints JSON");
+    let skipped = &report["summary"]["skipped"];
+    assert_eq!(
+        [&skipped["other_host"], &skipped["not_json"], &skipped["aborted"], &skipped["not_captured"]],
+        [1, 1, 0, 0]
+    );
+
     let unreadable = xtask(&["verify", "spec/tests/broken/empty.json"]);
     assert_eq!(unreadable.status.code(), Some(2));
 
