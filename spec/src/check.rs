@@ -42,6 +42,11 @@ impl Checker<'_> {
                 file: exchange.file.clone(),
                 entry: exchange.entry,
                 operation: operation.clone(),
+                status: exchange
+                    .response
+                    .as_ref()
+                    .filter(|_| f.location.starts_with("response"))
+                    .map(|r| r.status),
                 location: f.location.into(),
                 pointer: f.pointer,
                 expected: f.expected,

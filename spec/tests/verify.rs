@@ -161,6 +161,31 @@ fn each_tools_capture_is_read_as_it_means() {
     assert!(postman.findings[0].found.contains("Postman collection"), "{}", postman.findings[0]);
 }
 
+/// Each finding of an operation names the node of the spec it disagrees with, and that
+/// node is in the spec: the field's schema, the parameter, the documented response.
+#[test]
+fn each_finding_names_its_node_of_the_spec() {
+    let spec = Spec::embedded().unwrap();
+    let outcome = verify(&[here("tests/broken"), here("tests/drift")], true);
+    let mut named = Vec::new();
+    for finding in &outcome.findings {
+        let at = minted_spec::rule::spec_pointer(&spec.document, finding);
+        match finding.kind {
+            Kind::Unreadable | Kind::UnknownOperation => assert_eq!(at, None, "{finding}"),
+            _ => {
+                let at = at.unwrap_or_else(|| panic!("no node for {finding}"));
+                assert!(spec.document.pointer(&at).is_some(), "{at} for {finding}");
+                named.push((file_name(finding).to_string(), at));
+            }
+        }
+    }
+    let at =
+        |file: &str| named.iter().find(|(f, _)| f == file).map(|(_, at)| at.as_str()).unwrap_or_default();
+    assert!(at("wrong-type.json").ends_with("/properties/expire_ttl"), "{named:#?}");
+    assert!(at("undocumented-status.json").ends_with("/responses"), "{named:#?}");
+    assert!(at("bad-query-parameter.json").contains("/parameters/"), "{named:#?}");
+}
+
 /// A byte-order mark before a recording is read past, whole or streamed.
 #[test]
 fn a_byte_order_mark_is_read_past() {

@@ -33,7 +33,9 @@ enum Command {
         /// Treat undocumented fields, parameters and bodies as errors, not warnings.
         #[arg(long)]
         strict: bool,
-        /// `json` prints the findings and the summary as one JSON document, for other tools.
+        /// `json`: the findings and the summary as one JSON document; `sarif`: SARIF 2.1.0
+        /// for code-scanning views; `junit`: JUnit XML for CI test views; `github`:
+        /// workflow annotations at the spec's lines; `markdown`: a pull-request comment.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// A host whose HAR entries count as this API's, besides the spec's servers
@@ -118,6 +120,10 @@ enum Command {
 enum Format {
     Text,
     Json,
+    Junit,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,18 +158,31 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let mut text = match format {
-                Format::Text => report.text(),
-                Format::Json => serde_json::to_string_pretty(&report).expect("findings serialize") + "\n",
-            };
-            if suggest {
-                match verify::suggestions(&options) {
-                    Ok(suggestions) => text += &suggestions,
+            let edits = if suggest {
+                match verify::edits(&options) {
+                    Ok(edits) => edits,
                     Err(e) => {
                         eprintln!("error: {e}");
                         return ExitCode::from(2);
                     }
                 }
+            } else {
+                Vec::new()
+            };
+            let mut text = match format {
+                Format::Text => report.text(),
+                Format::Json => serde_json::to_string_pretty(&report).expect("findings serialize") + "\n",
+                Format::Junit => xtask::junit::junit(&report),
+                Format::Sarif => {
+                    let sarif = xtask::sarif::sarif(&report, &edits, &verify::spec_lines(&options));
+                    serde_json::to_string_pretty(&sarif).expect("a SARIF log serializes") + "\n"
+                }
+                Format::Github => report.github(),
+                Format::Markdown => report.markdown(),
+            };
+            // SARIF carries the edits as fixes; the other formats print them after the report.
+            if suggest && !matches!(format, Format::Sarif) {
+                text += &verify::suggestions(&options, edits);
             }
             // A reader that stops early (`| head`) is not an error of ours.
             let _ = std::io::stdout().lock().write_all(text.as_bytes());

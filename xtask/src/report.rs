@@ -1,5 +1,6 @@
 //! The end of a run: findings, a summary, and the exit status they make.
 
+use crate::anchor::Anchor;
 use crate::inventory::Coverage;
 use minted_spec::exchange::Skipped;
 use minted_spec::finding::{Finding, Kind, Severity};
@@ -12,6 +13,15 @@ use std::fmt::Write;
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Each finding's place in the spec and fingerprint, in the findings' order.
+    #[serde(skip)]
+    pub anchors: Vec<Anchor>,
+    /// The spec file, as the findings' places name it.
+    #[serde(skip)]
+    pub spec_file: String,
+    /// The spec's operations.
+    #[serde(skip)]
+    pub operations: Vec<String>,
 }
 
 #[derive(Serialize, Debug)]
@@ -94,7 +104,13 @@ impl Report {
 
 impl Report {
     /// Sums up an outcome: `operations` are the spec's, `inventory` its docs coverage.
-    pub fn new(outcome: Outcome, operations: &[String], inventory: Option<Coverage>) -> Report {
+    pub fn new(
+        outcome: Outcome,
+        operations: &[String],
+        inventory: Option<Coverage>,
+        anchors: Vec<Anchor>,
+        spec_file: String,
+    ) -> Report {
         let mut findings_by_kind = BTreeMap::new();
         for finding in &outcome.findings {
             *findings_by_kind.entry(finding.kind.name()).or_default() += 1;
@@ -115,10 +131,10 @@ impl Report {
                 .collect(),
             inventory,
         };
-        Report { findings: outcome.findings, summary }
+        Report { findings: outcome.findings, summary, anchors, spec_file, operations: operations.to_vec() }
     }
 }
 
-fn plural(count: usize, noun: &str) -> String {
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }

@@ -215,3 +215,99 @@ fn changes_reads_an_edit_in_each_format_and_fails_on_request() {
         String::from_utf8_lossy(&no_ref.stderr)
     );
 }
+
+/// Every format carries every finding, placed, and none of the values the traffic held.
+#[test]
+fn each_format_reports_every_finding_and_no_value() {
+    let paths = ["spec/tests/drift", "spec/tests/captures", "spec/tests/har"];
+    let run = |format: &str, suggest: bool| {
+        let mut args = vec!["verify", "--format", format];
+        if suggest {
+            args.push("--suggest");
+        }
+        args.extend(paths);
+        let output = xtask(&args);
+        assert_eq!(output.status.code(), Some(2), "the Postman collection is unreadable: {format}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json: Value = serde_json::from_str(&run("json", false)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    assert!(errors > 0 && findings.len() > errors, "{json:#}");
+
+    // SARIF: one result per finding, at its file; the spec's node as a related location.
+    let sarif_text = run("sarif", true);
+    let sarif: Value = serde_json::from_str(&sarif_text).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for (result, finding) in results.iter().zip(findings) {
+        assert_eq!(result["ruleId"], finding["kind"]);
+        assert_eq!(result["level"], finding["severity"]);
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        assert_eq!(uri, finding["file"].as_str().unwrap());
+        assert_eq!(
+            result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].is_string(),
+            finding["entry"].is_number()
+        );
+        assert_eq!(result["partialFingerprints"]["mintedFinding/v1"].as_str().map(str::len), Some(32));
+        if finding["operation"].is_string() && finding["kind"] != "unknown-operation" {
+            let related = &result["relatedLocations"][0]["physicalLocation"];
+            assert_eq!(related["artifactLocation"]["uri"], "spec/minted-connect.yaml", "{result:#}");
+            assert!(related["region"]["startLine"].as_u64().unwrap() > 1, "{result:#}");
+        }
+    }
+    assert!(
+        results.iter().any(|r| r["fixes"][0]["artifactChanges"][0]["replacements"].is_array()),
+        "--suggest gives fixes"
+    );
+    let again: Value = serde_json::from_str(&run("sarif", true)).unwrap();
+    let fingerprints = |log: &Value| -> Vec<Value> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"].clone())
+            .collect()
+    };
+    assert_eq!(fingerprints(&sarif), fingerprints(&again), "fingerprints are stable across runs");
+
+    // JUnit: well-formed XML, one failure per error finding.
+    let junit = run("junit", false);
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let (mut failures, mut suites) = (0, 0);
+    loop {
+        match reader.read_event().expect("JUnit output is well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"failure" => failures += 1,
+                    b"testsuite" => suites += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(failures, errors, "{junit}");
+    assert!(suites >= 27, "a suite per operation: {junit}");
+
+    // GitHub: one annotation per finding, then a summary line.
+    let github = run("github", false);
+    let lines: Vec<&str> = github.lines().collect();
+    let annotations =
+        lines.iter().filter(|l| l.starts_with("::error ") || l.starts_with("::warning ")).count();
+    assert_eq!(annotations, findings.len(), "{github}");
+    assert!(lines.iter().any(|l| l.starts_with("::warning file=spec/minted-connect.yaml,line=")), "{github}");
+    assert!(lines.last().unwrap().contains(&format!("{errors} errors")), "{github}");
+
+    let markdown = run("markdown", false);
+    assert!(markdown.contains("| errors | ") && markdown.contains("| `undocumented-field` |"), "{markdown}");
+
+    // Values the captures carry: a customer's id, an order code, a price token.
+    for text in [&sarif_text, &junit, &github, &markdown] {
+        for value in ["MTD0018232", "HYAQA01373", "t85QBvvn1GHeOslKuiJm7CF0M0lpwU26", "Bad Gateway"] {
+            assert!(!text.contains(value), "{value} in\n{text}");
+        }
+    }
+}
