@@ -3,6 +3,7 @@
 
 pub mod anchor;
 pub mod annotations;
+pub mod baseline;
 pub mod bundle;
 pub mod changes;
 pub mod github;

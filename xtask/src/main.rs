@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+use xtask::baseline::Baseline;
 use xtask::{changes, verify};
 
 #[derive(Parser)]
@@ -48,6 +49,14 @@ enum Command {
         /// file is never changed.
         #[arg(long)]
         suggest: bool,
+        /// Write the findings to FILE as accepted (JSON; fill in each `reason`), for
+        /// --baseline to read.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+        /// Findings FILE lists are accepted: reported as such, with the exit status of
+        /// a clean run; those no longer found are reported as stale.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
     },
@@ -146,18 +155,33 @@ enum FailOn {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Verify { spec, strict, format, hosts, suggest, paths } => {
+        Command::Verify { spec, strict, format, hosts, suggest, write_baseline, baseline, paths } => {
             let paths = if paths.is_empty() { vec![in_workspace("spec/recordings")] } else { paths };
             let embedded = spec.is_none();
             let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));
             let options = verify::Options { spec, embedded, paths, strict, hosts };
-            let report = match verify::run(&options) {
+            let mut report = match verify::run(&options) {
                 Ok(report) => report,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);
                 }
             };
+            if let Some(file) = &write_baseline
+                && let Err(e) = Baseline::of(&report).write(file)
+            {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            if let Some(file) = &baseline {
+                match Baseline::read(file) {
+                    Ok(baseline) => report.accept(&baseline),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             let edits = if suggest {
                 match verify::edits(&options) {
                     Ok(edits) => edits,

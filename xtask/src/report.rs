@@ -1,6 +1,7 @@
 //! The end of a run: findings, a summary, and the exit status they make.
 
 use crate::anchor::Anchor;
+use crate::baseline::Accepted;
 use crate::inventory::Coverage;
 use minted_spec::exchange::Skipped;
 use minted_spec::finding::{Finding, Kind, Severity};
@@ -22,6 +23,9 @@ pub struct Report {
     /// The spec's operations.
     #[serde(skip)]
     pub operations: Vec<String>,
+    /// Findings a baseline accepts, with their anchors: out of the counts.
+    #[serde(skip)]
+    pub accepted: Vec<(Finding, Anchor)>,
 }
 
 #[derive(Serialize, Debug)]
@@ -37,6 +41,16 @@ pub struct Summary {
     pub operations_without_recording: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory: Option<Coverage>,
+    /// Findings a baseline accepts (`--baseline`), not counted above.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub accepted: usize,
+    /// Accepted findings no longer found: the baseline can drop them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<Accepted>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -74,6 +88,17 @@ impl Report {
             let _ = write!(out, "; not checkable: {}", reasons.join(", "));
         }
         let _ = writeln!(out, "\n{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
+        if s.accepted > 0 {
+            let _ = writeln!(out, "accepted by the baseline: {}", plural(s.accepted, "finding"));
+        }
+        for stale in &s.stale {
+            let operation = stale.operation.as_deref().unwrap_or("-");
+            let _ = writeln!(
+                out,
+                "stale[{}] {operation} {}: accepted by the baseline, no longer found ({})",
+                stale.kind, stale.at, stale.fingerprint
+            );
+        }
         for (kind, count) in &s.findings_by_kind {
             let _ = writeln!(out, "  {kind}: {count}");
         }
@@ -111,18 +136,13 @@ impl Report {
         anchors: Vec<Anchor>,
         spec_file: String,
     ) -> Report {
-        let mut findings_by_kind = BTreeMap::new();
-        for finding in &outcome.findings {
-            *findings_by_kind.entry(finding.kind.name()).or_default() += 1;
-        }
-        let count = |severity| outcome.findings.iter().filter(|f| f.severity == severity).count();
         let summary = Summary {
             files: outcome.files,
             exchanges: outcome.exchanges,
             skipped: outcome.skipped,
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            findings_by_kind,
+            errors: 0,
+            warnings: 0,
+            findings_by_kind: BTreeMap::new(),
             operations: operations.len(),
             operations_without_recording: operations
                 .iter()
@@ -130,8 +150,30 @@ impl Report {
                 .cloned()
                 .collect(),
             inventory,
+            accepted: 0,
+            stale: Vec::new(),
         };
-        Report { findings: outcome.findings, summary, anchors, spec_file, operations: operations.to_vec() }
+        let mut report = Report {
+            findings: outcome.findings,
+            summary,
+            anchors,
+            spec_file,
+            operations: operations.to_vec(),
+            accepted: Vec::new(),
+        };
+        report.recount();
+        report
+    }
+
+    /// The summary's counts of the findings.
+    pub(crate) fn recount(&mut self) {
+        let count = |severity| self.findings.iter().filter(|f| f.severity == severity).count();
+        self.summary.errors = count(Severity::Error);
+        self.summary.warnings = count(Severity::Warning);
+        self.summary.findings_by_kind.clear();
+        for finding in &self.findings {
+            *self.summary.findings_by_kind.entry(finding.kind.name()).or_default() += 1;
+        }
     }
 }
 

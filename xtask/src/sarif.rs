@@ -16,8 +16,8 @@ const SCHEMA: &str =
 
 /// The SARIF log of `report`; `edits` (from `--suggest`) become fixes, placed by `lines`.
 pub fn sarif(report: &Report, edits: &[Suggestion], lines: &Lines) -> Value {
-    let kinds: Vec<Kind> =
-        report.findings.iter().map(|f| f.kind).collect::<BTreeSet<_>>().into_iter().collect();
+    let all = report.findings.iter().chain(report.accepted.iter().map(|(finding, _)| finding));
+    let kinds: Vec<Kind> = all.map(|f| f.kind).collect::<BTreeSet<_>>().into_iter().collect();
     let rules: Vec<Value> = kinds
         .iter()
         .map(|kind| {
@@ -28,11 +28,14 @@ pub fn sarif(report: &Report, edits: &[Suggestion], lines: &Lines) -> Value {
             })
         })
         .collect();
+    let accepted = report.accepted.iter().map(|(finding, anchor)| (finding, anchor, true));
     let results: Vec<Value> = report
         .findings
         .iter()
         .zip(&report.anchors)
-        .map(|(finding, anchor)| {
+        .map(|(finding, anchor)| (finding, anchor, false))
+        .chain(accepted)
+        .map(|(finding, anchor, accepted)| {
             let mut result = json!({
                 "ruleId": finding.kind.name(),
                 "ruleIndex": kinds.iter().position(|k| *k == finding.kind),
@@ -41,6 +44,10 @@ pub fn sarif(report: &Report, edits: &[Suggestion], lines: &Lines) -> Value {
                 "locations": [traffic(finding)],
                 "partialFingerprints": {"mintedFinding/v1": anchor.fingerprint},
             });
+            // A baseline's acceptance is a suppression made outside the source.
+            if accepted {
+                result["suppressions"] = json!([{"kind": "external", "status": "accepted"}]);
+            }
             if let (Some(at), Some((line, column))) = (&anchor.spec_pointer, anchor.place) {
                 result["relatedLocations"] = json!([{
                     "id": 1,

@@ -311,3 +311,81 @@ fn each_format_reports_every_finding_and_no_value() {
         }
     }
 }
+
+/// A baseline accepts what it lists (a clean run's status), a new finding fails as
+/// before, and an accepted finding no longer found is stale.
+#[test]
+fn a_baseline_accepts_its_findings_fails_new_ones_and_reports_stale_ones() {
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("baseline.json");
+    let file = file.to_str().unwrap();
+    let written = xtask(&["verify", "--strict", "--write-baseline", file, "spec/tests/drift"]);
+    assert_eq!(written.status.code(), Some(1), "writing a baseline does not change the run");
+    let baseline: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let accepted = baseline["accepted"].as_array().unwrap();
+    assert!(accepted.len() >= 5, "{baseline:#}");
+    for entry in accepted {
+        assert_eq!(entry["reason"], "", "{entry}");
+        assert!(entry["fingerprint"].is_string() && entry["kind"].is_string() && entry["where"].is_string());
+    }
+
+    let clean = xtask(&["verify", "--strict", "--baseline", file, "spec/tests/drift"]);
+    let stdout = String::from_utf8_lossy(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("0 errors, 0 warnings\naccepted by the baseline: "), "{stdout}");
+    assert!(!stdout.contains("stale["), "{stdout}");
+
+    let new = xtask(&[
+        "verify",
+        "--strict",
+        "--baseline",
+        file,
+        "spec/tests/drift",
+        "spec/tests/broken/wrong-type.json",
+    ]);
+    let stdout = String::from_utf8_lossy(&new.stdout);
+    assert_eq!(new.status.code(), Some(1), "{stdout}");
+    assert!(stdout.starts_with("error[wrong-type] spec/tests/broken/wrong-type.json"), "{stdout}");
+    assert!(stdout.contains("\n1 error, 0 warnings\n"), "{stdout}");
+
+    let fewer = xtask(&[
+        "verify",
+        "--strict",
+        "--format",
+        "json",
+        "--baseline",
+        file,
+        "spec/tests/drift/get-order-new-status.json",
+    ]);
+    assert_eq!(fewer.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&fewer.stdout).unwrap();
+    let stale = report["summary"]["stale"].as_array().unwrap();
+    assert!(!stale.is_empty() && stale.len() < accepted.len(), "{report:#}");
+    assert!(report["summary"]["accepted"].as_u64().unwrap() > 0, "{report:#}");
+    // SARIF: the accepted findings are results too, suppressed.
+    let sarif = xtask(&[
+        "verify",
+        "--format",
+        "sarif",
+        "--baseline",
+        file,
+        "spec/tests/drift",
+        "spec/tests/broken/wrong-type.json",
+    ]);
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().all(|r| r["ruleIndex"].is_u64()), "{sarif:#}");
+    let suppressed = results.iter().filter(|r| r["suppressions"][0]["kind"] == "external").count();
+    let drift = xtask(&["verify", "--format", "json", "spec/tests/drift"]);
+    let drift: Value = serde_json::from_slice(&drift.stdout).unwrap();
+    let drift = drift["findings"].as_array().unwrap().len();
+    assert_eq!(
+        (suppressed, results.len()),
+        (drift, drift + 1),
+        "every finding of the drift accepted, one new"
+    );
+
+    let text =
+        xtask(&["verify", "--strict", "--baseline", file, "spec/tests/drift/get-order-new-status.json"]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(stdout.matches("stale[").count(), stale.len(), "{stdout}");
+}
