@@ -10,6 +10,7 @@ use crate::recording;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a set of files held.
 #[derive(Default, Debug)]
@@ -188,7 +189,9 @@ fn cannot_read(file: &str, e: &std::io::Error) -> SpecError {
     SpecError::new(ErrorKind::Unreadable, format!("cannot read the file: {e}")).in_file(file)
 }
 
-fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
+/// The files a run reads under `path`: the file itself, or a folder's `.json` and
+/// `.har` files, in name order.
+pub fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
     let unreadable = |path: &Path, reason: String| {
         SpecError::new(ErrorKind::Unreadable, reason).in_file(path.display().to_string())
     };
@@ -218,7 +221,7 @@ fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
 /// Reads every recording and HAR under `paths` as [`Loaded::from_paths`] does, but
 /// hands each on as it is read: a HAR is read entry by entry, never whole, so memory
 /// does not grow with its size.
-pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
+pub(crate) fn stream(paths: &[PathBuf], bytes: &AtomicU64, mut each: impl FnMut(Read)) {
     for path in paths {
         let files = match files_under(path) {
             Ok(files) => files,
@@ -230,7 +233,7 @@ pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
         for file in files {
             each(Read::File);
             let name = file.display().to_string();
-            if let Err(error) = stream_file(&file, &name, &mut each) {
+            if let Err(error) = stream_file(&file, &name, bytes, &mut each) {
                 each(Read::Unreadable(Finding::unreadable(&error)));
             }
         }
@@ -239,7 +242,12 @@ pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
 
 /// A file's top-level object: `log.entries` streamed, any other key kept (a recording
 /// is small); a recording when it has no `log`.
-fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(), SpecError> {
+fn stream_file(
+    file: &Path,
+    name: &str,
+    bytes: &AtomicU64,
+    each: &mut impl FnMut(Read),
+) -> Result<(), SpecError> {
     use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
@@ -317,6 +325,7 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
     }
 
     let reader = std::fs::File::open(file).map_err(|e| cannot_read(name, &e))?;
+    let reader = Counting { inner: reader, bytes };
     let mut reader = std::io::BufReader::with_capacity(1 << 20, reader);
     let start = std::io::BufRead::fill_buf(&mut reader).map_err(|e| cannot_read(name, &e))?;
     let bom = if start.starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
@@ -335,6 +344,20 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
         }
         Ok(None) => Ok(()),
         Err(e) => Err(unparsed(name, &e)),
+    }
+}
+
+/// A reader that adds what it reads to a count another thread may watch.
+struct Counting<'a, R> {
+    inner: R,
+    bytes: &'a AtomicU64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.bytes.fetch_add(read as u64, Ordering::Relaxed);
+        Ok(read)
     }
 }
 
@@ -408,7 +431,7 @@ mod tests {
 
         let file = std::env::temp_dir().join(format!("minted-spec-no-entries-{}.har", std::process::id()));
         std::fs::write(&file, "{\"log\": {\"version\": \"1.2\"}}").unwrap();
-        let streamed = stream_file(&file, "x.har", &mut |_| {});
+        let streamed = stream_file(&file, "x.har", &AtomicU64::new(0), &mut |_| {});
         std::fs::remove_file(&file).unwrap();
         let error = streamed.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Capture);

@@ -8,6 +8,7 @@ use crate::finding::Finding;
 use crate::load::{self, Decoded, Loaded, Read};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -77,12 +78,34 @@ enum Done {
     Unreadable(Finding),
 }
 
+/// What a streamed run has done so far, for a progress display on another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes read from the files.
+    pub bytes: AtomicU64,
+    /// Exchanges checked.
+    pub exchanges: AtomicU64,
+    /// Findings, unreadable files included.
+    pub findings: AtomicU64,
+}
+
 /// Checks every recording and HAR under `paths` as it is read, on every core, keeping
 /// only findings and counts: a HAR is read entry by entry, and at most a few hundred
 /// exchanges wait at any time. The findings come in the same order as
 /// [`check_all`]'s over [`Loaded::from_paths`]: unreadable files first, then each
 /// exchange's in file and entry order.
 pub fn check_paths(contract: &Contract, paths: &[PathBuf], scope: &Scope, strict: bool) -> Outcome {
+    check_paths_watched(contract, paths, scope, strict, &Progress::default())
+}
+
+/// [`check_paths`], counting what it does in `progress` as it goes.
+pub fn check_paths_watched(
+    contract: &Contract,
+    paths: &[PathBuf],
+    scope: &Scope,
+    strict: bool,
+    progress: &Progress,
+) -> Outcome {
     let checker = Checker { contract, strict };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (work, queue) = sync_channel::<(u64, Read)>(QUEUED);
@@ -95,9 +118,9 @@ pub fn check_paths(contract: &Contract, paths: &[PathBuf], scope: &Scope, strict
             scope_.spawn(move || work_on(&queue, &done, checker, scope));
         }
         drop(done);
-        let collector = scope_.spawn(|| collect(results));
+        let collector = scope_.spawn(|| collect(results, progress));
         let mut sequence = 0;
-        load::stream(paths, |read| {
+        load::stream(paths, &progress.bytes, |read| {
             if let Read::File = read {
                 outcome.files += 1;
                 return;
@@ -150,12 +173,14 @@ struct Tally {
 }
 
 /// The results in reading order: unreadable findings, then the checked ones.
-fn collect(results: Receiver<(u64, Done)>) -> (Vec<Finding>, Vec<Finding>, Tally) {
+fn collect(results: Receiver<(u64, Done)>, progress: &Progress) -> (Vec<Finding>, Vec<Finding>, Tally) {
     let (mut unreadable, mut checked) = (BTreeMap::new(), BTreeMap::new());
     let mut tally = Tally::default();
     for (sequence, done) in results {
         match done {
             Done::Checked(operation, findings) => {
+                progress.exchanges.fetch_add(1, Ordering::Relaxed);
+                progress.findings.fetch_add(findings.len() as u64, Ordering::Relaxed);
                 tally.exchanges += 1;
                 tally.operations_seen.extend(operation);
                 if !findings.is_empty() {
@@ -164,6 +189,7 @@ fn collect(results: Receiver<(u64, Done)>) -> (Vec<Finding>, Vec<Finding>, Tally
             }
             Done::Skipped(reason) => tally.skipped.add(reason),
             Done::Unreadable(finding) => {
+                progress.findings.fetch_add(1, Ordering::Relaxed);
                 unreadable.insert(sequence, finding);
             }
         }

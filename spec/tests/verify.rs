@@ -186,6 +186,22 @@ fn each_finding_names_its_node_of_the_spec() {
     assert!(at("bad-query-parameter.json").contains("/parameters/"), "{named:#?}");
 }
 
+/// A streamed run counts, as it goes, what it reports at its end.
+#[test]
+fn a_streamed_run_counts_its_progress() {
+    let contract = Contract::compile(&Spec::embedded().unwrap()).unwrap();
+    let paths = [here("tests/har"), here("tests/captures"), here("tests/broken")];
+    let progress = minted_spec::verify::Progress::default();
+    let outcome =
+        minted_spec::verify::check_paths_watched(&contract, &paths, &contract.scope(&[]), true, &progress);
+    let load = |count: &std::sync::atomic::AtomicU64| count.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(load(&progress.exchanges), outcome.exchanges as u64);
+    assert_eq!(load(&progress.findings), outcome.findings.len() as u64);
+    let files = paths.iter().flat_map(|path| minted_spec::load::files_under(path).unwrap());
+    let bytes: u64 = files.map(|file| std::fs::metadata(file).unwrap().len()).sum();
+    assert_eq!(load(&progress.bytes), bytes);
+}
+
 /// A byte-order mark before a recording is read past, whole or streamed.
 #[test]
 fn a_byte_order_mark_is_read_past() {

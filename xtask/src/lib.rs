@@ -9,6 +9,7 @@ pub mod changes;
 pub mod github;
 pub mod inventory;
 pub mod junit;
+pub mod progress;
 pub mod report;
 pub mod sarif;
 pub mod verify;

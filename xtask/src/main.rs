@@ -57,6 +57,9 @@ enum Command {
         /// a clean run; those no longer found are reported as stale.
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
+        /// No progress line on stderr (shown otherwise on a terminal, for inputs over 50 MB).
+        #[arg(long)]
+        quiet: bool,
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
     },
@@ -155,11 +158,11 @@ enum FailOn {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Verify { spec, strict, format, hosts, suggest, write_baseline, baseline, paths } => {
+        Command::Verify { spec, strict, format, hosts, suggest, write_baseline, baseline, quiet, paths } => {
             let paths = if paths.is_empty() { vec![in_workspace("spec/recordings")] } else { paths };
             let embedded = spec.is_none();
             let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));
-            let options = verify::Options { spec, embedded, paths, strict, hosts };
+            let options = verify::Options { spec, embedded, paths, strict, hosts, quiet };
             let mut report = match verify::run(&options) {
                 Ok(report) => report,
                 Err(e) => {

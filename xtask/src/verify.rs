@@ -2,14 +2,14 @@
 //! docs inventory's coverage.
 
 use crate::anchor::{SpecText, anchors};
-use crate::inventory;
 use crate::report::Report;
+use crate::{inventory, progress};
 use minted_spec::contract::{Contract, Spec, SpecError};
 use minted_spec::document::to_yaml;
 use minted_spec::load::Loaded;
 use minted_spec::located::Lines;
 use minted_spec::suggest::{Suggestion, suggest};
-use minted_spec::verify::check_paths;
+use minted_spec::verify::{Progress, check_paths_watched};
 use std::path::PathBuf;
 
 /// What to check, and how.
@@ -25,6 +25,8 @@ pub struct Options {
     pub strict: bool,
     /// Hosts whose HAR entries count, besides the spec's servers.
     pub hosts: Vec<String>,
+    /// No progress line, even on a terminal.
+    pub quiet: bool,
 }
 
 impl Options {
@@ -38,7 +40,11 @@ impl Options {
 pub fn run(options: &Options) -> Result<Report, SpecError> {
     let spec = options.read()?;
     let contract = Contract::compile(&spec)?;
-    let outcome = check_paths(&contract, &options.paths, &contract.scope(&options.hosts), options.strict);
+    let scope = contract.scope(&options.hosts);
+    let progress = Progress::default();
+    let outcome = progress::watch(&progress, &options.paths, options.quiet, || {
+        check_paths_watched(&contract, &options.paths, &scope, options.strict, &progress)
+    });
     let coverage = inventory::coverage(&options.spec, &spec.document)?;
     let operations: Vec<String> = contract.operations.iter().map(|op| op.id.clone()).collect();
     let spec_text = SpecText { file: options.spec.display().to_string(), lines: spec_lines(options) };

@@ -389,3 +389,18 @@ fn a_baseline_accepts_its_findings_fails_new_ones_and_reports_stale_ones() {
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert_eq!(stdout.matches("stale[").count(), stale.len(), "{stdout}");
 }
+
+/// Progress is for a person at a terminal: with stderr a pipe nothing is drawn, even for
+/// an input over the threshold (lowered here to every input).
+#[test]
+fn no_progress_when_stderr_is_not_a_terminal() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["verify", "spec/tests/captures/chrome-h2.har", "spec/tests/har"])
+        .env(xtask::progress::THRESHOLD_VARIABLE, "0")
+        .current_dir(workspace(""))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "stderr is not a terminal");
+}
