@@ -47,24 +47,28 @@ pub fn anchors(document: &Value, spec: &SpecText, findings: &[Finding]) -> Vec<A
 /// The finding's identity. A finding of no operation (an unreadable file, a path the
 /// spec lacks) is identified by its file and what it says, which are shapes, not values.
 fn fingerprint(finding: &Finding, spec_pointer: Option<&str>) -> String {
-    let field: Vec<&str> =
-        finding
-            .pointer
-            .split('/')
-            .map(|segment| {
-                if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) { "*" } else { segment }
-            })
-            .collect();
     let mut parts = vec![finding.kind.name(), finding.operation.clone().unwrap_or_default()];
     parts.push(spec_pointer.unwrap_or_default().to_string());
     parts.push(finding.location.clone());
-    parts.push(field.join("/"));
+    parts.push(field_path(&finding.pointer));
     if matches!(finding.kind, Kind::Unreadable | Kind::UnknownOperation) {
         parts.push(finding.file.clone());
         parts.push(finding.found.clone());
     }
     let digest = Sha256::digest(parts.join("\0").as_bytes());
     digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A pointer into a body with its array indices as `*`: the same field in any item.
+pub fn field_path(pointer: &str) -> String {
+    let segments: Vec<&str> =
+        pointer
+            .split('/')
+            .map(|segment| {
+                if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) { "*" } else { segment }
+            })
+            .collect();
+    segments.join("/")
 }
 
 #[cfg(test)]

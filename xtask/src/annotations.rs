@@ -2,7 +2,7 @@
 //! it, as workflow annotations at the spec's lines, or as a table for a comment.
 
 use crate::github::{self, annotation};
-use crate::report::{Report, plural};
+use crate::report::{Report, plural, skip_reasons};
 use minted_spec::finding::{Finding, Severity};
 use std::fmt::Write;
 
@@ -42,15 +42,9 @@ impl Report {
         out.push_str("| | |\n|---|---:|\n");
         let _ = writeln!(out, "| files | {} |", s.files);
         let _ = writeln!(out, "| exchanges checked | {} |", s.exchanges);
-        let skipped = &s.skipped;
-        for (count, why) in [
-            (skipped.other_host, "skipped: other hosts"),
-            (skipped.not_json, "skipped: pages or assets"),
-            (skipped.aborted, "skipped: aborted"),
-            (skipped.not_captured, "skipped: body not captured"),
-        ] {
+        for (count, why) in skip_reasons(&s.skipped) {
             if count > 0 {
-                let _ = writeln!(out, "| {why} | {count} |");
+                let _ = writeln!(out, "| not checked: {why} | {count} |");
             }
         }
         let _ = writeln!(out, "| errors | {} |", s.errors);

@@ -4,7 +4,7 @@
 //!
 //! The file is JSON: what `--write-baseline` writes, and what a review reads in a diff.
 
-use crate::anchor::Anchor;
+use crate::anchor::{Anchor, field_path};
 use crate::report::Report;
 use minted_spec::finding::Finding;
 use serde::{Deserialize, Serialize};
@@ -70,12 +70,7 @@ impl Baseline {
 fn at(finding: &Finding, anchor: &Anchor) -> String {
     let mut at = finding.location.clone();
     if !finding.pointer.is_empty() {
-        let field: Vec<&str> = finding
-            .pointer
-            .split('/')
-            .map(|s| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { "*" } else { s })
-            .collect();
-        at += &format!(" {}", field.join("/"));
+        at += &format!(" {}", field_path(&finding.pointer));
     }
     if let Some(spec) = &anchor.spec_pointer {
         at += &format!(" (spec {spec})");

@@ -75,13 +75,7 @@ impl Report {
             out.push('\n');
         }
         let _ = write!(out, "checked {} from {}", plural(s.exchanges, "exchange"), plural(s.files, "file"));
-        let skipped = &s.skipped;
-        let reasons = [
-            (skipped.other_host, "to other hosts"),
-            (skipped.not_json, "pages or assets (no JSON, no operation)"),
-            (skipped.aborted, "aborted (no response)"),
-            (skipped.not_captured, "with a body the capture left out"),
-        ];
+        let reasons = skip_reasons(&s.skipped);
         let reasons: Vec<String> =
             reasons.iter().filter(|(n, _)| *n > 0).map(|(n, why)| format!("{n} {why}")).collect();
         if !reasons.is_empty() {
@@ -175,6 +169,16 @@ impl Report {
             *self.summary.findings_by_kind.entry(finding.kind.name()).or_default() += 1;
         }
     }
+}
+
+/// Each reason an entry was not checked, with its count.
+pub(crate) fn skip_reasons(skipped: &Skipped) -> [(usize, &'static str); 4] {
+    [
+        (skipped.other_host, "to other hosts"),
+        (skipped.not_json, "pages or assets (no JSON, no operation)"),
+        (skipped.aborted, "aborted (no response)"),
+        (skipped.not_captured, "with a body the capture left out"),
+    ]
 }
 
 pub(crate) fn plural(count: usize, noun: &str) -> String {
