@@ -80,15 +80,22 @@ fn parameter(document: &Value, operation: &document::OperationDef, name: &str) -
 /// schema declares it: an undocumented field ends at the object that lacks it.
 fn schema_at(document: &Value, mut at: String, instance: &str) -> String {
     for segment in instance.split('/').skip(1).map(pointer::unescape) {
-        let Some(next) = step(document, &at, &segment) else { break };
+        let Some(next) = step(document, &at, &segment, 0) else { break };
         at = next;
     }
     // The schema itself, not the `$ref` that names it: where a field would be added.
     follow(document, &at).map_or(at, |(at, _)| at)
 }
 
+/// How deep `allOf`/`oneOf`/`anyOf` members are searched: a recursive schema (a tree
+/// whose node is `allOf: [$ref: Node]`) would otherwise be searched forever.
+const MEMBER_DEPTH: usize = 8;
+
 /// The schema of `segment` within the schema at `at`, if it declares one.
-fn step(document: &Value, at: &str, segment: &str) -> Option<String> {
+fn step(document: &Value, at: &str, segment: &str, depth: usize) -> Option<String> {
+    if depth > MEMBER_DEPTH {
+        return None;
+    }
     let (at, schema) = follow(document, at)?;
     if let Some(properties) = schema.get("properties").and_then(Value::as_object)
         && properties.contains_key(segment)
@@ -100,7 +107,7 @@ fn step(document: &Value, at: &str, segment: &str) -> Option<String> {
     }
     ["allOf", "oneOf", "anyOf"].iter().find_map(|keyword| {
         let members = schema.get(*keyword)?.as_array()?;
-        (0..members.len()).find_map(|i| step(document, &format!("{at}/{keyword}/{i}"), segment))
+        (0..members.len()).find_map(|i| step(document, &format!("{at}/{keyword}/{i}"), segment, depth + 1))
     })
 }
 
@@ -115,4 +122,39 @@ fn follow<'d>(document: &'d Value, at: &str) -> Option<(String, &'d Value)> {
         node = document.pointer(&at)?;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+    use serde_json::json;
+
+    /// A schema that is its own member (a tree's node) ends the walk, and so does a
+    /// `$ref` that points at itself.
+    #[test]
+    fn a_recursive_schema_ends_the_walk() {
+        let document = json!({
+            "paths": {"/n": {"get": {"operationId": "get_n", "responses": {"200": {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}}}}}},
+            "components": {"schemas": {
+                "Node": {"allOf": [{"$ref": "#/components/schemas/Node"}], "properties": {"id": {}}},
+                "Loop": {"$ref": "#/components/schemas/Loop"},
+            }},
+        });
+        let finding = Finding {
+            severity: Severity::Warning,
+            kind: Kind::UndocumentedField,
+            file: "a.har".into(),
+            entry: Some(0),
+            operation: Some("get_n".into()),
+            location: "response.body".into(),
+            status: Some(200),
+            pointer: "/child/name".into(),
+            expected: "no such field".into(),
+            found: "a string of 3 characters".into(),
+        };
+        assert_eq!(spec_pointer(&document, &finding).as_deref(), Some("/components/schemas/Node"));
+        assert_eq!(follow(&document, "/components/schemas/Loop"), None);
+    }
 }
