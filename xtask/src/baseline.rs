@@ -81,6 +81,7 @@ fn at(finding: &Finding, anchor: &Anchor) -> String {
 impl Report {
     /// Moves the findings `baseline` accepts out of the findings (and the counts), and
     /// notes the accepted entries no finding matched as stale.
+    /// The report must be anchored ([`crate::verify::Options::anchored`]).
     pub fn accept(&mut self, baseline: &Baseline) {
         let accepted: BTreeSet<&str> = baseline.accepted.iter().map(|a| a.fingerprint.as_str()).collect();
         let mut matched = BTreeSet::new();

@@ -162,7 +162,10 @@ fn main() -> ExitCode {
             let paths = if paths.is_empty() { vec![in_workspace("spec/recordings")] } else { paths };
             let embedded = spec.is_none();
             let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));
-            let options = verify::Options { spec, embedded, paths, strict, hosts, quiet };
+            let anchored = matches!(format, Format::Sarif | Format::Github)
+                || baseline.is_some()
+                || write_baseline.is_some();
+            let options = verify::Options { spec, embedded, paths, strict, hosts, quiet, anchored };
             let mut report = match verify::run(&options) {
                 Ok(report) => report,
                 Err(e) => {

@@ -27,6 +27,10 @@ pub struct Options {
     pub hosts: Vec<String>,
     /// No progress line, even on a terminal.
     pub quiet: bool,
+    /// Each finding's place in the spec and fingerprint are wanted (SARIF, GitHub
+    /// annotations, a baseline): reading the spec's text for its lines costs start-up
+    /// the other formats need not pay.
+    pub anchored: bool,
 }
 
 impl Options {
@@ -47,8 +51,10 @@ pub fn run(options: &Options) -> Result<Report, SpecError> {
     });
     let coverage = inventory::coverage(&options.spec, &spec.document)?;
     let operations: Vec<String> = contract.operations.iter().map(|op| op.id.clone()).collect();
-    let spec_text = SpecText { file: options.spec.display().to_string(), lines: spec_lines(options) };
-    let anchors = anchors(&spec.document, &spec_text, &outcome.findings);
+    let lines = if options.anchored { spec_lines(options) } else { Lines::default() };
+    let spec_text = SpecText { file: options.spec.display().to_string(), lines };
+    let anchors =
+        if options.anchored { anchors(&spec.document, &spec_text, &outcome.findings) } else { Vec::new() };
     // Freeing thousands of compiled schema nodes one by one took a seventh of a run
     // over the recordings; the process exits next and gives the memory back at once.
     std::mem::forget(contract);
