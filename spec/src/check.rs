@@ -42,6 +42,11 @@ impl Checker<'_> {
                 file: exchange.file.clone(),
                 entry: exchange.entry,
                 operation: operation.clone(),
+                status: exchange
+                    .response
+                    .as_ref()
+                    .filter(|_| f.location.starts_with("response"))
+                    .map(|r| r.status),
                 location: f.location.into(),
                 pointer: f.pointer,
                 expected: f.expected,
@@ -248,6 +253,13 @@ fn check_body(validator: &Validator, body: &Body, location: &'static str, found:
             pointer: String::new(),
             expected: "a JSON body".into(),
             found: reason.clone(),
+        }),
+        Body::Other { media_type, bytes } => found.push(Found {
+            kind: Kind::InvalidJson,
+            location,
+            pointer: String::new(),
+            expected: "a JSON body".into(),
+            found: format!("a {media_type} body of {bytes} bytes"),
         }),
         Body::Json(value) => {
             let errors: Vec<Found> =

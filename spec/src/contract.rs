@@ -2,7 +2,6 @@
 
 use crate::document::{self, OperationDef, json_schema};
 use crate::error::{ErrorKind, Place};
-use crate::har::Scope;
 use crate::pointer;
 use crate::schema::{COMPONENTS_URI, Translator};
 use jsonschema::Validator;
@@ -13,6 +12,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::error::SpecError;
+
+/// Where HAR entries count as this API's: the hosts and base paths of the spec's servers.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Hosts whose entries count; empty: every host.
+    pub hosts: Vec<String>,
+    /// Path prefixes to strip (`""` for a server at the origin's root).
+    pub base_paths: Vec<String>,
+}
 
 /// The spec document with its components translated, ready to compile operations from.
 pub struct Spec {

@@ -52,6 +52,13 @@ pub enum Body {
     Json(Value),
     /// Declared JSON, but does not parse; the reason.
     Invalid(String),
+    /// A body of another media type (an HTML error page from a proxy): its type and size.
+    Other {
+        /// The media type's essence, `text/html`.
+        media_type: String,
+        /// Its size in bytes, as far as the capture says.
+        bytes: u64,
+    },
 }
 
 impl Body {
@@ -61,6 +68,49 @@ impl Body {
             Body::Json(value) => Some(value),
             _ => None,
         }
+    }
+}
+
+/// Why an entry of a capture is not checked: counted, never a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// To a host, or a path, outside the spec's servers.
+    OtherHost,
+    /// A page or an asset of the API's host: no JSON body, and no operation of the spec.
+    NotJson,
+    /// No response came: status 0, or the capture notes an error.
+    Aborted,
+    /// A body was sent or received, but the capture did not keep it.
+    NotCaptured,
+}
+
+/// How many entries were not checked, by why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// To other hosts (or paths outside the spec's servers).
+    pub other_host: usize,
+    /// Pages and assets: no JSON body and no operation of the spec.
+    pub not_json: usize,
+    /// Aborted: no response came.
+    pub aborted: usize,
+    /// A body the capture did not keep.
+    pub not_captured: usize,
+}
+
+impl Skipped {
+    /// Counts one more entry skipped for `reason`.
+    pub fn add(&mut self, reason: SkipReason) {
+        match reason {
+            SkipReason::OtherHost => self.other_host += 1,
+            SkipReason::NotJson => self.not_json += 1,
+            SkipReason::Aborted => self.aborted += 1,
+            SkipReason::NotCaptured => self.not_captured += 1,
+        }
+    }
+
+    /// Every entry skipped, whatever the reason.
+    pub fn total(&self) -> usize {
+        self.other_host + self.not_json + self.aborted + self.not_captured
     }
 }
 

@@ -87,6 +87,10 @@ pub struct Finding {
     pub operation: Option<String>,
     /// `request.body`, `response.body`, `path`, `query`, `header`, `response.status`, `request` or `file`.
     pub location: String,
+    /// The response's status, for a finding about the response (its documented
+    /// response is the spec's node the finding is about).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
     /// A JSON pointer into the body, or the parameter's name.
     pub pointer: String,
     /// What the spec says.
@@ -118,6 +122,7 @@ impl Finding {
             entry,
             operation: None,
             location: "file".into(),
+            status: None,
             pointer: String::new(),
             expected: "a recording or a HAR 1.2 file".into(),
             found,

@@ -7,7 +7,8 @@
 //! - Feature `verify`: [`RECORDINGS`], and the engine that checks exchanges against the
 //!   spec: [`contract`] compiles it, [`load`] reads our recording format and HAR 1.2
 //!   into the model of [`exchange`], [`check`] checks one exchange, [`verify`] a whole set,
-//!   and [`suggest`] proposes the spec edits that would make drifted exchanges pass.
+//!   [`suggest`] proposes the spec edits that would make drifted exchanges pass, and
+//!   [`rule`] names the node of the spec each finding disagrees with.
 //! - Feature `sandbox`: [`sandbox`], a local server of the API.
 //! - Feature `changes`: [`changes`], what an edit of the spec does to the wire and to
 //!   the generated Rust, each change located by [`located`].
@@ -41,6 +42,8 @@ pub mod load;
 pub mod located;
 #[cfg(feature = "verify")]
 mod recording;
+#[cfg(feature = "verify")]
+pub mod rule;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 #[cfg(feature = "verify")]

@@ -1,15 +1,16 @@
 //! Exchanges read from files or embedded texts: our recording format or HAR 1.2,
 //! told apart by a HAR's `log`.
 
+use crate::contract::Scope;
 use crate::error::{ErrorKind, Place, SpecError};
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, SkipReason, Skipped};
 use crate::finding::Finding;
 use crate::har::{self, NO_ENTRIES, Skip};
 use crate::recording;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};
-
-pub use crate::har::Scope;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a set of files held.
 #[derive(Default, Debug)]
@@ -18,10 +19,8 @@ pub struct Loaded {
     pub files: usize,
     /// Every exchange, in file order, then entry order.
     pub exchanges: Vec<Exchange>,
-    /// HAR entries to hosts other than the API's.
-    pub skipped_other_host: usize,
-    /// HAR entries whose bodies are not JSON.
-    pub skipped_not_json: usize,
+    /// HAR entries not checked, by why.
+    pub skipped: Skipped,
     /// Files or HAR entries that cannot be read.
     pub unreadable: Vec<Finding>,
 }
@@ -62,41 +61,112 @@ impl Loaded {
         loaded
     }
 
-    /// Adds the exchanges of one file's text.
+    /// Adds the exchanges of one file's text, read whole.
     pub fn add(&mut self, name: &str, text: &str, scope: &Scope) {
-        self.files += 1;
-        let document = match parse(name, text) {
+        self.take(Decoded::File);
+        let mut document = match parse(name, text) {
             Ok(document) => document,
-            Err(error) => return self.unreadable.push(Finding::unreadable(&error)),
+            Err(error) => return self.take(Decoded::Unreadable(Finding::unreadable(&error))),
         };
+        let file = name.to_string();
         if document.get("log").is_none() {
-            return match recording::read(name, &document) {
-                Ok(exchange) => self.exchanges.push(exchange),
-                Err(error) => self.unreadable.push(Finding::unreadable(&error)),
-            };
+            return self.take(decode(Read::Recording { file, document }, scope));
         }
-        let entries = match har::read(name, &document, scope) {
+        let entries = match har::take_entries(name, &mut document) {
             Ok(entries) => entries,
-            Err(error) => return self.unreadable.push(Finding::unreadable(&error)),
+            Err(error) => return self.take(Decoded::Unreadable(Finding::unreadable(&error))),
         };
-        for entry in entries {
-            match entry {
-                Ok(exchange) => self.exchanges.push(exchange),
-                Err(Skip::OtherHost) => self.skipped_other_host += 1,
-                Err(Skip::NotJson) => self.skipped_not_json += 1,
-                Err(Skip::Malformed(error)) => self.unreadable.push(Finding::unreadable(&error)),
-            }
+        for (index, entry) in entries.into_iter().enumerate() {
+            let entry = Entry::Tree(entry);
+            self.take(decode(Read::HarEntry { file: file.clone(), index, entry }, scope));
         }
+    }
+
+    fn take(&mut self, decoded: Decoded) {
+        match decoded {
+            Decoded::File => self.files += 1,
+            Decoded::Exchange(exchange) => self.exchanges.push(exchange),
+            Decoded::Skipped(reason) => self.skipped.add(reason),
+            Decoded::Unreadable(finding) => self.unreadable.push(finding),
+        }
+    }
+}
+
+/// One unit of work read from a file, in file and entry order.
+pub(crate) enum Read {
+    /// A recording file's document (small: read whole).
+    Recording { file: String, document: Value },
+    /// One HAR entry.
+    HarEntry { file: String, index: usize, entry: Entry },
+    /// A file, or a HAR entry, that cannot be read.
+    Unreadable(Finding),
+    /// A file was opened (or tried).
+    File,
+}
+
+/// A HAR entry: a tree when the file was read whole, still text when it is streamed
+/// (turning it into a tree is then the checker thread's job).
+pub(crate) enum Entry {
+    Tree(Value),
+    Text(Box<RawValue>),
+}
+
+/// What a unit of work is to whoever checks and counts.
+pub(crate) enum Decoded {
+    Exchange(Exchange),
+    Skipped(SkipReason),
+    Unreadable(Finding),
+    File,
+}
+
+/// A unit of work as an exchange, or why it is none: the one reading of recordings
+/// and HAR entries, whether the file was read whole or streamed.
+pub(crate) fn decode(read: Read, scope: &Scope) -> Decoded {
+    let (file, index, entry) = match read {
+        Read::File => return Decoded::File,
+        Read::Unreadable(finding) => return Decoded::Unreadable(finding),
+        Read::Recording { file, document } => {
+            return recording::read(&file, &document)
+                .map_or_else(|error| Decoded::Unreadable(Finding::unreadable(&error)), Decoded::Exchange);
+        }
+        Read::HarEntry { file, index, entry } => (file, index, entry),
+    };
+    let tree;
+    let entry = match entry {
+        Entry::Tree(ref value) => value,
+        Entry::Text(text) => match serde_json::from_str(text.get()) {
+            Ok(value) => {
+                tree = value;
+                &tree
+            }
+            // serde_json's line and column are within the entry: they stay in the reason.
+            Err(e) => {
+                let error = SpecError::new(ErrorKind::Syntax, format!("not valid JSON: {e}"))
+                    .in_file(&file)
+                    .at(Place::Entry(index));
+                return Decoded::Unreadable(Finding::unreadable(&error));
+            }
+        },
+    };
+    match har::read_entry(&file, index, entry, scope) {
+        Ok(exchange) => Decoded::Exchange(exchange),
+        Err(Skip::Skipped(reason)) => Decoded::Skipped(reason),
+        Err(Skip::Malformed(error)) => Decoded::Unreadable(Finding::unreadable(&error)),
     }
 }
 
 /// The JSON document of the file `name`.
 fn parse(name: &str, text: &str) -> Result<Value, SpecError> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     if text.trim().is_empty() {
         return Err(SpecError::new(ErrorKind::Syntax, "an empty file").in_file(name));
     }
     serde_json::from_str(text).map_err(|e| unparsed(name, &e))
 }
+
+/// A UTF-8 byte-order mark, which Windows tools (Fiddler, Notepad) write before JSON
+/// and serde_json does not read.
+const BOM: &str = "\u{feff}";
 
 /// A JSON text that does not read, placed where serde_json stopped: cut off, not JSON,
 /// a HAR without entries (found while streaming it), or a file that stopped being readable.
@@ -119,7 +189,9 @@ fn cannot_read(file: &str, e: &std::io::Error) -> SpecError {
     SpecError::new(ErrorKind::Unreadable, format!("cannot read the file: {e}")).in_file(file)
 }
 
-fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
+/// The files a run reads under `path`: the file itself, or a folder's `.json` and
+/// `.har` files, in name order.
+pub fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
     let unreadable = |path: &Path, reason: String| {
         SpecError::new(ErrorKind::Unreadable, reason).in_file(path.display().to_string())
     };
@@ -146,22 +218,10 @@ fn files_under(path: &Path) -> Result<Vec<PathBuf>, SpecError> {
     Ok(files)
 }
 
-/// One unit of work read from a file, in file and entry order.
-pub(crate) enum Read {
-    /// A recording file's document (small: read whole).
-    Recording { file: String, document: Value },
-    /// One HAR entry, still as text: turning it into a tree is the reader's job.
-    HarEntry { file: String, index: usize, entry: Box<serde_json::value::RawValue> },
-    /// A file, or a HAR entry, that cannot be read.
-    Unreadable(Finding),
-    /// A file was opened (or tried).
-    File,
-}
-
 /// Reads every recording and HAR under `paths` as [`Loaded::from_paths`] does, but
 /// hands each on as it is read: a HAR is read entry by entry, never whole, so memory
 /// does not grow with its size.
-pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
+pub(crate) fn stream(paths: &[PathBuf], bytes: &AtomicU64, mut each: impl FnMut(Read)) {
     for path in paths {
         let files = match files_under(path) {
             Ok(files) => files,
@@ -173,7 +233,7 @@ pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
         for file in files {
             each(Read::File);
             let name = file.display().to_string();
-            if let Err(error) = stream_file(&file, &name, &mut each) {
+            if let Err(error) = stream_file(&file, &name, bytes, &mut each) {
                 each(Read::Unreadable(Finding::unreadable(&error)));
             }
         }
@@ -182,9 +242,13 @@ pub(crate) fn stream(paths: &[PathBuf], mut each: impl FnMut(Read)) {
 
 /// A file's top-level object: `log.entries` streamed, any other key kept (a recording
 /// is small); a recording when it has no `log`.
-fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(), SpecError> {
+fn stream_file(
+    file: &Path,
+    name: &str,
+    bytes: &AtomicU64,
+    each: &mut impl FnMut(Read),
+) -> Result<(), SpecError> {
     use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use serde_json::value::RawValue;
     use std::fmt;
 
     struct Top<'a, F> {
@@ -253,7 +317,7 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             let mut index = 0;
             while let Some(entry) = seq.next_element::<Box<RawValue>>()? {
-                (self.1)(Read::HarEntry { file: self.0.to_string(), index, entry });
+                (self.1)(Read::HarEntry { file: self.0.to_string(), index, entry: Entry::Text(entry) });
                 index += 1;
             }
             Ok(())
@@ -261,12 +325,13 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
     }
 
     let reader = std::fs::File::open(file).map_err(|e| cannot_read(name, &e))?;
+    let reader = Counting { inner: reader, bytes };
     let mut reader = std::io::BufReader::with_capacity(1 << 20, reader);
-    if std::io::BufRead::fill_buf(&mut reader)
-        .map_err(|e| cannot_read(name, &e))?
-        .iter()
-        .all(u8::is_ascii_whitespace)
-    {
+    let start = std::io::BufRead::fill_buf(&mut reader).map_err(|e| cannot_read(name, &e))?;
+    let bom = if start.starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
+    let empty = start[bom..].iter().all(u8::is_ascii_whitespace);
+    std::io::BufRead::consume(&mut reader, bom);
+    if empty {
         return Err(SpecError::new(ErrorKind::Syntax, "an empty file").in_file(name));
     }
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
@@ -282,6 +347,20 @@ fn stream_file(file: &Path, name: &str, each: &mut impl FnMut(Read)) -> Result<(
     }
 }
 
+/// A reader that adds what it reads to a count another thread may watch.
+struct Counting<'a, R> {
+    inner: R,
+    bytes: &'a AtomicU64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.bytes.fetch_add(read as u64, Ordering::Relaxed);
+        Ok(read)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,16 +369,16 @@ mod tests {
 
     /// The one error that reading `text` as the file `name` ends in.
     fn error_of(name: &str, text: &str) -> SpecError {
-        let document = match parse(name, text) {
+        let mut document = match parse(name, text) {
             Ok(document) => document,
             Err(error) => return error,
         };
         if document.get("log").is_none() {
             return recording::read(name, &document).expect_err("a broken recording");
         }
-        match har::read(name, &document, &Scope::default()) {
+        match har::take_entries(name, &mut document) {
             Err(error) => error,
-            Ok(mut entries) => match entries.next() {
+            Ok(entries) => match entries.first().map(|entry| read_entry(name, 0, entry, &Scope::default())) {
                 Some(Err(Skip::Malformed(error))) => error,
                 _ => panic!("a broken first entry"),
             },
@@ -352,7 +431,7 @@ mod tests {
 
         let file = std::env::temp_dir().join(format!("minted-spec-no-entries-{}.har", std::process::id()));
         std::fs::write(&file, "{\"log\": {\"version\": \"1.2\"}}").unwrap();
-        let streamed = stream_file(&file, "x.har", &mut |_| {});
+        let streamed = stream_file(&file, "x.har", &AtomicU64::new(0), &mut |_| {});
         std::fs::remove_file(&file).unwrap();
         let error = streamed.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Capture);

@@ -81,6 +81,23 @@ impl Lines {
             at = at.rsplit_once('/')?.0;
         }
     }
+
+    /// The 1-based line and column of the node at exactly `pointer`, if the text has it.
+    pub fn at(&self, pointer: &str) -> Option<(usize, usize)> {
+        self.at.get(pointer).copied()
+    }
+
+    /// Where the node at `pointer` ends: where the first node after it that is not
+    /// inside it starts; `None` when it is the text's last node (or not in it).
+    pub fn end_of(&self, pointer: &str) -> Option<(usize, usize)> {
+        let start = *self.at.get(pointer)?;
+        let inside = |other: &str| other.strip_prefix(pointer).is_some_and(|rest| rest.starts_with('/'));
+        self.at
+            .iter()
+            .filter(|(other, place)| **place > start && !inside(other))
+            .map(|(_, place)| *place)
+            .min()
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +134,12 @@ components:
         assert_eq!(lines.find("/components/schemas/A/properties/x~0y/x-sensitive"), Some((14, 29)));
         // Not in the text: the nearest node above it.
         assert_eq!(lines.find("/components/schemas/A/properties/z"), Some((13, 7)));
+        // A node ends where the next one outside it starts.
+        assert_eq!(lines.end_of("/paths/~1a~1{id}/get/parameters/0"), Some((8, 11)));
+        assert_eq!(lines.end_of("/paths"), Some((10, 1)));
+        assert_eq!(lines.end_of("/components"), None);
+        assert_eq!(lines.at("/paths/~1a~1{id}/get/parameters/1/in"), Some((9, 11)));
+        assert_eq!(lines.at("/components/schemas/A/properties/z"), None);
     }
 
     #[test]

@@ -15,6 +15,13 @@ fn exchange(file: &str, document: &Value) -> Result<Exchange, String> {
     let object =
         document.as_object().ok_or("not an object: a recording is {operation, request, response}")?;
     if !object.contains_key("request") && !object.contains_key("response") {
+        // A Postman collection holds requests to send, not traffic: its runs are not in it.
+        let postman = object.get("info").and_then(|info| info.get("schema")).and_then(Value::as_str);
+        if postman.is_some_and(|schema| schema.contains("getpostman.com")) {
+            return Err(
+                "a Postman collection, which holds no traffic: capture the requests as HAR instead".into()
+            );
+        }
         return Err("neither `request` nor `response`, nor a HAR `log`".into());
     }
     let operation = match object.get("operation") {

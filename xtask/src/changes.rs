@@ -2,6 +2,7 @@
 //! `minted_spec::changes`, written as text, markdown (a CHANGELOG section), JSON or
 //! GitHub annotations, with the exit status `--fail-on` asks for.
 
+use crate::github;
 use minted_spec::changes::{Bump, Change, Report, Rust, Side, Wire, report};
 use serde::Serialize;
 use std::fmt::Write;
@@ -189,12 +190,10 @@ impl Edit {
                 Bump::Minor => "warning",
                 _ => "notice",
             };
-            let mut parameters = Vec::new();
-            if let (Side::New, Some(line)) = (change.side, change.line) {
-                parameters.push(format!("file={}", self.new));
-                parameters.push(format!("line={line}"));
-            }
-            parameters.push(format!("title={}", change.check));
+            let (file, line) = match (change.side, change.line) {
+                (Side::New, Some(line)) => (Some(self.new.as_str()), Some(line)),
+                _ => (None, None),
+            };
             let message = format!(
                 "{}{} (wire {}, rust {}){}",
                 operations(change),
@@ -207,7 +206,8 @@ impl Edit {
                     format!("; touches {}", change.items.join(", "))
                 }
             );
-            let _ = writeln!(out, "::{level} {}::{}", parameters.join(","), escape(&message));
+            let _ =
+                writeln!(out, "{}", github::annotation(level, file, (line, None), change.check, &message));
         }
         let _ = writeln!(out, "{}", self.headline());
         out
@@ -222,11 +222,6 @@ fn operations(change: &Change) -> String {
 fn markdown_operations(change: &Change) -> String {
     let ops: Vec<String> = change.operations.iter().map(|op| format!("`{op}`")).collect();
     if ops.is_empty() { String::new() } else { format!("{}: ", ops.join(", ")) }
-}
-
-/// A workflow command's message: `%`, CR and LF escaped, as GitHub reads them.
-fn escape(message: &str) -> String {
-    message.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// How an effect is printed: its JSON name.

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+use xtask::baseline::Baseline;
 use xtask::{changes, verify};
 
 #[derive(Parser)]
@@ -33,7 +34,9 @@ enum Command {
         /// Treat undocumented fields, parameters and bodies as errors, not warnings.
         #[arg(long)]
         strict: bool,
-        /// `json` prints the findings and the summary as one JSON document, for other tools.
+        /// `json`: the findings and the summary as one JSON document; `sarif`: SARIF 2.1.0
+        /// for code-scanning views; `junit`: JUnit XML for CI test views; `github`:
+        /// workflow annotations at the spec's lines; `markdown`: a pull-request comment.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// A host whose HAR entries count as this API's, besides the spec's servers
@@ -46,6 +49,17 @@ enum Command {
         /// file is never changed.
         #[arg(long)]
         suggest: bool,
+        /// Write the findings to FILE as accepted (JSON; fill in each `reason`), for
+        /// --baseline to read.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+        /// Findings FILE lists are accepted: reported as such, with the exit status of
+        /// a clean run; those no longer found are reported as stale.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// No progress line on stderr (shown otherwise on a terminal, for inputs over 50 MB).
+        #[arg(long)]
+        quiet: bool,
         /// Recording files, HAR files, or directories of them [default: spec/recordings]
         paths: Vec<PathBuf>,
     },
@@ -128,6 +142,10 @@ enum Command {
 enum Format {
     Text,
     Json,
+    Junit,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,30 +168,61 @@ enum FailOn {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Verify { spec, strict, format, hosts, suggest, paths } => {
+        Command::Verify { spec, strict, format, hosts, suggest, write_baseline, baseline, quiet, paths } => {
             let paths = if paths.is_empty() { vec![in_workspace("spec/recordings")] } else { paths };
             let embedded = spec.is_none();
             let spec = spec.unwrap_or_else(|| in_workspace("spec/minted-connect.yaml"));
-            let options = verify::Options { spec, embedded, paths, strict, hosts };
-            let report = match verify::run(&options) {
+            let anchored = matches!(format, Format::Sarif | Format::Github)
+                || baseline.is_some()
+                || write_baseline.is_some();
+            let options = verify::Options { spec, embedded, paths, strict, hosts, quiet, anchored };
+            let mut report = match verify::run(&options) {
                 Ok(report) => report,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);
                 }
             };
-            let mut text = match format {
-                Format::Text => report.text(),
-                Format::Json => serde_json::to_string_pretty(&report).expect("findings serialize") + "\n",
-            };
-            if suggest {
-                match verify::suggestions(&options) {
-                    Ok(suggestions) => text += &suggestions,
+            if let Some(file) = &write_baseline
+                && let Err(e) = Baseline::of(&report).write(file)
+            {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            if let Some(file) = &baseline {
+                match Baseline::read(file) {
+                    Ok(baseline) => report.accept(&baseline),
                     Err(e) => {
                         eprintln!("error: {e}");
                         return ExitCode::from(2);
                     }
                 }
+            }
+            let edits = if suggest {
+                match verify::edits(&options) {
+                    Ok(edits) => edits,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                Vec::new()
+            };
+            let mut text = match format {
+                Format::Text => report.text(),
+                Format::Json => serde_json::to_string_pretty(&report).expect("findings serialize") + "\n",
+                Format::Junit => xtask::junit::junit(&report),
+                Format::Sarif => {
+                    let sarif = xtask::sarif::sarif(&report, &edits, &verify::spec_lines(&options));
+                    serde_json::to_string_pretty(&sarif).expect("a SARIF log serializes") + "\n"
+                }
+                Format::Github => report.github(),
+                Format::Markdown => report.markdown(),
+            };
+            // SARIF carries the edits as fixes; the other formats print them after the report.
+            if suggest && !matches!(format, Format::Sarif) {
+                text += &verify::suggestions(&options, edits);
             }
             // A reader that stops early (`| head`) is not an error of ours.
             let _ = std::io::stdout().lock().write_all(text.as_bytes());

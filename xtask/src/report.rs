@@ -1,6 +1,9 @@
 //! The end of a run: findings, a summary, and the exit status they make.
 
+use crate::anchor::Anchor;
+use crate::baseline::Accepted;
 use crate::inventory::Coverage;
+use minted_spec::exchange::Skipped;
 use minted_spec::finding::{Finding, Kind, Severity};
 use minted_spec::verify::Outcome;
 use serde::Serialize;
@@ -11,14 +14,26 @@ use std::fmt::Write;
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Each finding's place in the spec and fingerprint, in the findings' order.
+    #[serde(skip)]
+    pub anchors: Vec<Anchor>,
+    /// The spec file, as the findings' places name it.
+    #[serde(skip)]
+    pub spec_file: String,
+    /// The spec's operations.
+    #[serde(skip)]
+    pub operations: Vec<String>,
+    /// Findings a baseline accepts, with their anchors: out of the counts.
+    #[serde(skip)]
+    pub accepted: Vec<(Finding, Anchor)>,
 }
 
 #[derive(Serialize, Debug)]
 pub struct Summary {
     pub files: usize,
     pub exchanges: usize,
-    pub skipped_other_host: usize,
-    pub skipped_not_json: usize,
+    /// Capture entries not checked, by why.
+    pub skipped: Skipped,
     pub errors: usize,
     pub warnings: usize,
     pub findings_by_kind: BTreeMap<String, usize>,
@@ -26,6 +41,16 @@ pub struct Summary {
     pub operations_without_recording: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory: Option<Coverage>,
+    /// Findings a baseline accepts (`--baseline`), not counted above.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub accepted: usize,
+    /// Accepted findings no longer found: the baseline can drop them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<Accepted>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -50,14 +75,24 @@ impl Report {
             out.push('\n');
         }
         let _ = write!(out, "checked {} from {}", plural(s.exchanges, "exchange"), plural(s.files, "file"));
-        if s.skipped_other_host + s.skipped_not_json > 0 {
-            let _ = write!(
-                out,
-                " (skipped {} to other hosts, {} with non-JSON bodies)",
-                s.skipped_other_host, s.skipped_not_json
-            );
+        let reasons = skip_reasons(&s.skipped);
+        let reasons: Vec<String> =
+            reasons.iter().filter(|(n, _)| *n > 0).map(|(n, why)| format!("{n} {why}")).collect();
+        if !reasons.is_empty() {
+            let _ = write!(out, "; not checkable: {}", reasons.join(", "));
         }
         let _ = writeln!(out, "\n{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
+        if s.accepted > 0 {
+            let _ = writeln!(out, "accepted by the baseline: {}", plural(s.accepted, "finding"));
+        }
+        for stale in &s.stale {
+            let operation = stale.operation.as_deref().unwrap_or("-");
+            let _ = writeln!(
+                out,
+                "stale[{}] {operation} {}: accepted by the baseline, no longer found ({})",
+                stale.kind, stale.at, stale.fingerprint
+            );
+        }
         for (kind, count) in &s.findings_by_kind {
             let _ = writeln!(out, "  {kind}: {count}");
         }
@@ -88,20 +123,20 @@ impl Report {
 
 impl Report {
     /// Sums up an outcome: `operations` are the spec's, `inventory` its docs coverage.
-    pub fn new(outcome: Outcome, operations: &[String], inventory: Option<Coverage>) -> Report {
-        let mut findings_by_kind = BTreeMap::new();
-        for finding in &outcome.findings {
-            *findings_by_kind.entry(finding.kind.name()).or_default() += 1;
-        }
-        let count = |severity| outcome.findings.iter().filter(|f| f.severity == severity).count();
+    pub fn new(
+        outcome: Outcome,
+        operations: &[String],
+        inventory: Option<Coverage>,
+        anchors: Vec<Anchor>,
+        spec_file: String,
+    ) -> Report {
         let summary = Summary {
             files: outcome.files,
             exchanges: outcome.exchanges,
-            skipped_other_host: outcome.skipped_other_host,
-            skipped_not_json: outcome.skipped_not_json,
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            findings_by_kind,
+            skipped: outcome.skipped,
+            errors: 0,
+            warnings: 0,
+            findings_by_kind: BTreeMap::new(),
             operations: operations.len(),
             operations_without_recording: operations
                 .iter()
@@ -109,11 +144,43 @@ impl Report {
                 .cloned()
                 .collect(),
             inventory,
+            accepted: 0,
+            stale: Vec::new(),
         };
-        Report { findings: outcome.findings, summary }
+        let mut report = Report {
+            findings: outcome.findings,
+            summary,
+            anchors,
+            spec_file,
+            operations: operations.to_vec(),
+            accepted: Vec::new(),
+        };
+        report.recount();
+        report
+    }
+
+    /// The summary's counts of the findings.
+    pub(crate) fn recount(&mut self) {
+        let count = |severity| self.findings.iter().filter(|f| f.severity == severity).count();
+        self.summary.errors = count(Severity::Error);
+        self.summary.warnings = count(Severity::Warning);
+        self.summary.findings_by_kind.clear();
+        for finding in &self.findings {
+            *self.summary.findings_by_kind.entry(finding.kind.name()).or_default() += 1;
+        }
     }
 }
 
-fn plural(count: usize, noun: &str) -> String {
+/// Each reason an entry was not checked, with its count.
+pub(crate) fn skip_reasons(skipped: &Skipped) -> [(usize, &'static str); 4] {
+    [
+        (skipped.other_host, "to other hosts"),
+        (skipped.not_json, "pages or assets (no JSON, no operation)"),
+        (skipped.aborted, "aborted (no response)"),
+        (skipped.not_captured, "with a body the capture left out"),
+    ]
+}
+
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }

@@ -36,6 +36,30 @@ fn the_command_line_reports_json_and_exit_statuses() {
     let strict = xtask(&["verify", "--strict", "spec/tests/broken/undocumented-field.json"]);
     assert_eq!(strict.status.code(), Some(1), "and an error under --strict");
 
+    // Every skip is counted by why, in both formats.
+    let captures = xtask(&[
+        "verify",
+        "--strict",
+        "spec/tests/captures/chrome-h2.har",
+        "spec/tests/captures/firefox.har",
+    ]);
+    assert_eq!(captures.status.code(), Some(0), "{}", String::from_utf8_lossy(&captures.stdout));
+    let stdout = String::from_utf8_lossy(&captures.stdout);
+    assert!(
+        stdout.contains(
+            "checked 3 exchanges from 2 files; not checkable: 1 aborted (no response), \
+             1 with a body the capture left out"
+        ),
+        "{stdout}"
+    );
+    let json = xtask(&["verify", "--format", "json", "spec/tests/captures/mitmproxy.har", "spec/tests/har"]);
+    let report: Value = serde_json::from_slice(&json.stdout).expect("--format json prints JSON");
+    let skipped = &report["summary"]["skipped"];
+    assert_eq!(
+        [&skipped["other_host"], &skipped["not_json"], &skipped["aborted"], &skipped["not_captured"]],
+        [1, 1, 0, 0]
+    );
+
     let unreadable = xtask(&["verify", "spec/tests/broken/empty.json"]);
     assert_eq!(unreadable.status.code(), Some(2));
 
@@ -230,4 +254,193 @@ fn changes_reads_an_edit_in_each_format_and_fails_on_request() {
         "{}",
         String::from_utf8_lossy(&no_ref.stderr)
     );
+}
+
+/// Every format carries every finding, placed, and none of the values the traffic held.
+#[test]
+fn each_format_reports_every_finding_and_no_value() {
+    let paths = ["spec/tests/drift", "spec/tests/captures", "spec/tests/har"];
+    let run = |format: &str, suggest: bool| {
+        let mut args = vec!["verify", "--format", format];
+        if suggest {
+            args.push("--suggest");
+        }
+        args.extend(paths);
+        let output = xtask(&args);
+        assert_eq!(output.status.code(), Some(2), "the Postman collection is unreadable: {format}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json: Value = serde_json::from_str(&run("json", false)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    assert!(errors > 0 && findings.len() > errors, "{json:#}");
+
+    // SARIF: one result per finding, at its file; the spec's node as a related location.
+    let sarif_text = run("sarif", true);
+    let sarif: Value = serde_json::from_str(&sarif_text).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for (result, finding) in results.iter().zip(findings) {
+        assert_eq!(result["ruleId"], finding["kind"]);
+        assert_eq!(result["level"], finding["severity"]);
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        assert_eq!(uri, finding["file"].as_str().unwrap());
+        assert_eq!(
+            result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].is_string(),
+            finding["entry"].is_number()
+        );
+        assert_eq!(result["partialFingerprints"]["mintedFinding/v1"].as_str().map(str::len), Some(32));
+        if finding["operation"].is_string() && finding["kind"] != "unknown-operation" {
+            let related = &result["relatedLocations"][0]["physicalLocation"];
+            assert_eq!(related["artifactLocation"]["uri"], "spec/minted-connect.yaml", "{result:#}");
+            assert!(related["region"]["startLine"].as_u64().unwrap() > 1, "{result:#}");
+        }
+    }
+    assert!(
+        results.iter().any(|r| r["fixes"][0]["artifactChanges"][0]["replacements"].is_array()),
+        "--suggest gives fixes"
+    );
+    let again: Value = serde_json::from_str(&run("sarif", true)).unwrap();
+    let fingerprints = |log: &Value| -> Vec<Value> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"].clone())
+            .collect()
+    };
+    assert_eq!(fingerprints(&sarif), fingerprints(&again), "fingerprints are stable across runs");
+
+    // JUnit: well-formed XML, one failure per error finding.
+    let junit = run("junit", false);
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let (mut failures, mut suites) = (0, 0);
+    loop {
+        match reader.read_event().expect("JUnit output is well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"failure" => failures += 1,
+                    b"testsuite" => suites += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(failures, errors, "{junit}");
+    assert!(suites >= 27, "a suite per operation: {junit}");
+
+    // GitHub: one annotation per finding, then a summary line.
+    let github = run("github", false);
+    let lines: Vec<&str> = github.lines().collect();
+    let annotations =
+        lines.iter().filter(|l| l.starts_with("::error ") || l.starts_with("::warning ")).count();
+    assert_eq!(annotations, findings.len(), "{github}");
+    assert!(lines.iter().any(|l| l.starts_with("::warning file=spec/minted-connect.yaml,line=")), "{github}");
+    assert!(lines.last().unwrap().contains(&format!("{errors} errors")), "{github}");
+
+    let markdown = run("markdown", false);
+    assert!(markdown.contains("| errors | ") && markdown.contains("| `undocumented-field` |"), "{markdown}");
+
+    // Values the captures carry: a customer's id, an order code, a price token.
+    for text in [&sarif_text, &junit, &github, &markdown] {
+        for value in ["MTD0018232", "HYAQA01373", "t85QBvvn1GHeOslKuiJm7CF0M0lpwU26", "Bad Gateway"] {
+            assert!(!text.contains(value), "{value} in\n{text}");
+        }
+    }
+}
+
+/// A baseline accepts what it lists (a clean run's status), a new finding fails as
+/// before, and an accepted finding no longer found is stale.
+#[test]
+fn a_baseline_accepts_its_findings_fails_new_ones_and_reports_stale_ones() {
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("baseline.json");
+    let file = file.to_str().unwrap();
+    let written = xtask(&["verify", "--strict", "--write-baseline", file, "spec/tests/drift"]);
+    assert_eq!(written.status.code(), Some(1), "writing a baseline does not change the run");
+    let baseline: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let accepted = baseline["accepted"].as_array().unwrap();
+    assert!(accepted.len() >= 5, "{baseline:#}");
+    for entry in accepted {
+        assert_eq!(entry["reason"], "", "{entry}");
+        assert!(entry["fingerprint"].is_string() && entry["kind"].is_string() && entry["where"].is_string());
+    }
+
+    let clean = xtask(&["verify", "--strict", "--baseline", file, "spec/tests/drift"]);
+    let stdout = String::from_utf8_lossy(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("0 errors, 0 warnings\naccepted by the baseline: "), "{stdout}");
+    assert!(!stdout.contains("stale["), "{stdout}");
+
+    let new = xtask(&[
+        "verify",
+        "--strict",
+        "--baseline",
+        file,
+        "spec/tests/drift",
+        "spec/tests/broken/wrong-type.json",
+    ]);
+    let stdout = String::from_utf8_lossy(&new.stdout);
+    assert_eq!(new.status.code(), Some(1), "{stdout}");
+    assert!(stdout.starts_with("error[wrong-type] spec/tests/broken/wrong-type.json"), "{stdout}");
+    assert!(stdout.contains("\n1 error, 0 warnings\n"), "{stdout}");
+
+    let fewer = xtask(&[
+        "verify",
+        "--strict",
+        "--format",
+        "json",
+        "--baseline",
+        file,
+        "spec/tests/drift/get-order-new-status.json",
+    ]);
+    assert_eq!(fewer.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&fewer.stdout).unwrap();
+    let stale = report["summary"]["stale"].as_array().unwrap();
+    assert!(!stale.is_empty() && stale.len() < accepted.len(), "{report:#}");
+    assert!(report["summary"]["accepted"].as_u64().unwrap() > 0, "{report:#}");
+    // SARIF: the accepted findings are results too, suppressed.
+    let sarif = xtask(&[
+        "verify",
+        "--format",
+        "sarif",
+        "--baseline",
+        file,
+        "spec/tests/drift",
+        "spec/tests/broken/wrong-type.json",
+    ]);
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().all(|r| r["ruleIndex"].is_u64()), "{sarif:#}");
+    let suppressed = results.iter().filter(|r| r["suppressions"][0]["kind"] == "external").count();
+    let drift = xtask(&["verify", "--format", "json", "spec/tests/drift"]);
+    let drift: Value = serde_json::from_slice(&drift.stdout).unwrap();
+    let drift = drift["findings"].as_array().unwrap().len();
+    assert_eq!(
+        (suppressed, results.len()),
+        (drift, drift + 1),
+        "every finding of the drift accepted, one new"
+    );
+
+    let text =
+        xtask(&["verify", "--strict", "--baseline", file, "spec/tests/drift/get-order-new-status.json"]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(stdout.matches("stale[").count(), stale.len(), "{stdout}");
+}
+
+/// Progress is for a person at a terminal: with stderr a pipe nothing is drawn, even for
+/// an input over the threshold (lowered here to every input).
+#[test]
+fn no_progress_when_stderr_is_not_a_terminal() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["verify", "spec/tests/captures/chrome-h2.har", "spec/tests/har"])
+        .env(xtask::progress::THRESHOLD_VARIABLE, "0")
+        .current_dir(workspace(""))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "stderr is not a terminal");
 }
