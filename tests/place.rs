@@ -265,15 +265,7 @@ async fn the_clients_policy_is_the_default_of_its_placements() {
 /// placement reads as "not found".
 #[tokio::test]
 async fn against_the_sandbox_orders_are_placed_and_answered() {
-    use minted_spec::sandbox::{Clock, Sandbox};
-    let running =
-        Sandbox::default().clock(Clock::fixed()).log(|_| {}).start(([127, 0, 0, 1], 0).into()).await.unwrap();
-    let client = support::sandbox_client(&running);
-    let created = types::CreateCustomerRequest::builder().external_id(CUSTOMER);
-    client.create_customer().body(created).send().await.into_data().unwrap();
-    let fix_request =
-        types::PriceFixRequest::builder().type_("digital").customer_external_id(Some(CUSTOMER.into()));
-    let fix = client.price_fix().body(fix_request).send().await.into_data().unwrap();
+    let (_running, client, fix) = sandbox_with_customer(minted_spec::sandbox::Sandbox::default()).await;
     let expires = minted_connect::place::token_expiry(&fix);
 
     let mut buy = buy_request(Some(ORDER));
@@ -305,24 +297,11 @@ async fn against_the_sandbox_orders_are_placed_and_answered() {
 /// token expires; the lookups come a millisecond apart, as the sandbox shows an order at once.
 #[tokio::test]
 async fn two_hundred_placements_through_faults_are_each_placed_once() {
-    use minted_spec::sandbox::{Clock, Fault, FaultKind, Holder, Sandbox};
+    use minted_spec::sandbox::{Fault, FaultKind, Holder, Sandbox};
     const ORDERS: u32 = 200;
     let faults = [(FaultKind::Lose, 0.3), (FaultKind::Reset, 0.1), (FaultKind::Unavailable, 0.1)]
         .map(|(kind, probability)| Fault::new("buy", kind, probability).unwrap());
-    let running = Sandbox::default()
-        .seed(7)
-        .faults(faults)
-        .clock(Clock::fixed())
-        .log(|_| {})
-        .start(([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
-    let client = support::sandbox_client(&running);
-    let created = types::CreateCustomerRequest::builder().external_id(CUSTOMER);
-    client.create_customer().body(created).send().await.into_data().unwrap();
-    let fix_request =
-        types::PriceFixRequest::builder().type_("digital").customer_external_id(Some(CUSTOMER.into()));
-    let fix = client.price_fix().body(fix_request).send().await.into_data().unwrap();
+    let (running, client, fix) = sandbox_with_customer(Sandbox::default().seed(7).faults(faults)).await;
     let policy = PlacementPolicy::default().max_sends(5).lookup_interval(Duration::from_millis(1));
 
     let (mut by_lookup, mut resent) = (0, 0);
@@ -343,4 +322,24 @@ async fn two_hundred_placements_through_faults_are_each_placed_once() {
     }
     let gold = running.balance(Holder::Customer(CUSTOMER), "MAU").unwrap();
     assert_eq!(gold, Decimal::new(1, 2) * Decimal::from(ORDERS), "gold after {ORDERS} orders of 0.01 g");
+}
+
+/// The sandbox started on a held clock (no token expires), quiet, with the test's
+/// customer created, a client of it, and a price fix for the customer.
+async fn sandbox_with_customer(
+    sandbox: minted_spec::sandbox::Sandbox,
+) -> (minted_spec::sandbox::Running, minted_connect::Client, types::PriceFix) {
+    let running = sandbox
+        .clock(minted_spec::sandbox::Clock::fixed())
+        .log(|_| {})
+        .start(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let client = support::sandbox_client(&running);
+    let created = types::CreateCustomerRequest::builder().external_id(CUSTOMER);
+    client.create_customer().body(created).send().await.into_data().unwrap();
+    let fix_request =
+        types::PriceFixRequest::builder().type_("digital").customer_external_id(Some(CUSTOMER.into()));
+    let fix = client.price_fix().body(fix_request).send().await.into_data().unwrap();
+    (running, client, fix)
 }
