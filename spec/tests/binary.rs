@@ -7,6 +7,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+#[path = "support/raw.rs"]
+mod support;
+
 /// The command, started in an empty folder: the child and the address it serves on.
 fn start(args: &[&str]) -> (Child, Result<SocketAddr, String>) {
     let empty = tempdir();
@@ -60,22 +63,9 @@ fn post(addr: SocketAddr, path: &str, body: &str) -> String {
     let bodiless =
         format!("POST {path} HTTP/1.1\r\nHost: sandbox\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     let challenged = exchange(addr, bodiless.as_bytes());
-    let mut client = http_auth::PasswordClient::builder();
-    for line in challenged.lines() {
-        if let Some(challenge) = line.strip_prefix("www-authenticate: ") {
-            client = client.challenges(challenge);
-        }
-    }
-    let params = http_auth::PasswordParams {
-        username: minted_spec::sandbox::USERNAME,
-        password: minted_spec::sandbox::PASSWORD,
-        uri: path,
-        method: "POST",
-        body: None,
-    };
-    let answer = client.build().unwrap().respond(&params).unwrap();
+    let answer = support::answer(&challenged, "POST", path);
     let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: sandbox\r\napi-version: 2\r\nContent-Type: application/json\r\nContent-Length: {}\r\nAuthorization: {answer}\r\nConnection: close\r\n\r\n{body}",
+        "POST {path} HTTP/1.1\r\nHost: sandbox\r\napi-version: 2\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{answer}Connection: close\r\n\r\n{body}",
         body.len()
     );
     exchange(addr, request.as_bytes())

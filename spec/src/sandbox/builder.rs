@@ -4,6 +4,7 @@
 
 use super::answers::Answers;
 use super::clock::Clock;
+use super::control::Controls;
 use super::digest::Guard;
 use super::faults::{Armed, Fault, FaultError};
 use super::limits::MAX_TOKEN_TTL;
@@ -229,16 +230,16 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await.map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let guard = Guard::new(REALM, &self.username, &self.password, self.nonce_lifetime);
+        let controls =
+            Controls { world, clock: self.clock, faults: Arc::new(faults), exchanges: Arc::default() };
         let state = State {
             contract,
             answers,
-            world,
-            clock: self.clock,
+            controls,
             guard,
             log: self.log,
             answer_findings: self.check_answers.then(Arc::default),
             transform: self.transform,
-            faults: Arc::new(faults),
         };
         Ok(Running::serve(listener, addr, sources, Arc::new(state)))
     }

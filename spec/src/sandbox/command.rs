@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// The help `--help` prints; the flags below are parsed in [`Options::parse`].
+/// The help `--help` prints: every flag [`run`] reads.
 pub const HELP: &str = "\
 Serve the Minted Connect API on this machine from the spec and its recordings (those
 built into this command unless --spec and --recordings are given), until Ctrl-C.

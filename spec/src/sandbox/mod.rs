@@ -23,6 +23,7 @@ mod builder;
 mod clock;
 // The command line of `minted-sandbox` and `cargo xtask sandbox`, defined once.
 pub mod command;
+mod control;
 // HTTP Digest as the server checks it: internal, but public for the nonce benchmark
 // and for the client's tests, whose mock servers check a client's answers with it.
 #[doc(hidden)]
