@@ -3,6 +3,7 @@
 //! sandbox`, which passes its arguments through.
 
 use super::builder::{PASSWORD, Sandbox, TOKEN_TTL, USERNAME};
+use super::digest::DigestAlgorithms;
 use super::faults::Fault;
 use std::ffi::OsString;
 use std::net::SocketAddr;
@@ -39,6 +40,9 @@ Options:
                                     seed, the same numbers [default: 0]
       --token-ttl <SECONDS>         Seconds a price token stays valid: at most 315360000
                                     (ten years), or the sandbox does not start [default: 240]
+      --digest-algorithm <md5|sha-256|both>
+                                    The Digest challenges offered: both is MD5 first (what
+                                    every common client answers), then SHA-256 [default: both]
       --fault <OPERATION:KIND:PROBABILITY[:DURATION]>
                                     A fault on an operation (its operationId): buy:lose:0.3,
                                     buy:reset:0.1, buy:503:0.1, buy:delay:0.2:5s. Repeatable;
@@ -53,6 +57,7 @@ struct Options {
     /// `None`: [`PASSWORD`], which the start line then names.
     password: Option<String>,
     nonce_lifetime: u64,
+    digest_algorithms: DigestAlgorithms,
     spec: Option<PathBuf>,
     recordings: Option<PathBuf>,
     seed: u64,
@@ -74,6 +79,7 @@ impl Options {
             username: USERNAME.into(),
             password: None,
             nonce_lifetime: 300,
+            digest_algorithms: DigestAlgorithms::Both,
             spec: None,
             recordings: None,
             seed: 0,
@@ -95,6 +101,7 @@ impl Options {
                 "--username",
                 "--password",
                 "--nonce-lifetime",
+                "--digest-algorithm",
                 "--spec",
                 "--recordings",
                 "--seed",
@@ -122,6 +129,10 @@ impl Options {
                 "--username" => options.username = value,
                 "--password" => options.password = Some(value),
                 "--nonce-lifetime" => options.nonce_lifetime = number(&value)?,
+                "--digest-algorithm" => {
+                    options.digest_algorithms =
+                        value.parse().map_err(|e| format!("--digest-algorithm: {e}"))?;
+                }
                 "--spec" => options.spec = Some(value.into()),
                 "--recordings" => options.recordings = Some(value.into()),
                 "--seed" => options.seed = number(&value)?,
@@ -143,6 +154,7 @@ impl Options {
         sandbox
             .credentials(&self.username, self.password.as_deref().unwrap_or(PASSWORD))
             .nonce_lifetime(Duration::from_secs(self.nonce_lifetime))
+            .digest_algorithms(self.digest_algorithms)
             .seed(self.seed)
             .token_ttl(Duration::from_secs(self.token_ttl))
             .faults(self.faults.iter().cloned())

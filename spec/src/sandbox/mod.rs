@@ -36,6 +36,7 @@ mod world;
 
 pub use builder::{PASSWORD, REALM, Sandbox, StartError, TOKEN_TTL, USERNAME};
 pub use clock::{Clock, MANUAL_START};
+pub use digest::DigestAlgorithms;
 pub use faults::{Fault, FaultError, FaultKind};
 pub use running::{Running, Sources};
 pub use world::{AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MONEY_PLACES, Refusal, SIMULATED};
