@@ -3,7 +3,7 @@
 //! refusal a status in the API's envelope, and the log of exchanges free of any value
 //! a request carried.
 
-use minted_spec::sandbox::limits::STATE_BODY_LIMIT;
+use minted_spec::sandbox::limits::{FINDINGS_KEPT_PER_EXCHANGE, STATE_BODY_LIMIT};
 use minted_spec::sandbox::{Holder, Running};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -214,6 +214,11 @@ async fn the_state_round_trips_into_a_fresh_sandbox() {
     assert_eq!(second.state().unwrap(), state);
     let (status, _) = signed(&second, "PUT", "/_sandbox/state", json!({"version": 99})).await;
     assert_eq!(status, 422);
+    let mut not_text = state.clone();
+    not_text["customers"][0]["profile"]["firstname"] = json!(5);
+    let (status, refused) = signed(&second, "PUT", "/_sandbox/state", not_text).await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused["errors"]["customers.0.profile.firstname"].is_array(), "{refused}");
 }
 
 /// The log names each exchange's operation, status and source, and never a value a
@@ -253,6 +258,20 @@ async fn the_log_shows_exchanges_without_their_values() {
     assert_eq!(refused["findings"][0]["kind"], "wrong-type", "{refused}");
     assert!(refused["at_unix_ms"].is_u64() && refused["path"] == "/partner/customer", "{refused}");
     assert_eq!(running.exchanges(), *exchanges, "the Rust control reads the same log");
+}
+
+/// A request with more violations than an entry keeps: the first ones and a count.
+#[tokio::test]
+async fn an_exchange_keeps_a_bounded_number_of_findings() {
+    let running = start().await;
+    let items: Vec<Value> = (0..40).map(|_| json!({"sku": 1, "amount": "many"})).collect();
+    let buy = json!({"price_token": 1, "external_id": 2, "customer": 3, "items": items});
+    let path = "/partner/order/digital/buy";
+    assert_eq!(read(&raw(&running, "POST", path, buy.to_string().as_bytes(), true).await).0, 422);
+    let exchanges = running.exchanges();
+    let refused = exchanges.iter().find(|e| e["status"] == 422).unwrap();
+    assert_eq!(refused["findings"].as_array().unwrap().len(), FINDINGS_KEPT_PER_EXCHANGE, "{refused}");
+    assert!(refused["more_findings"].as_u64().unwrap() > 40, "{refused}");
 }
 
 #[tokio::test]

@@ -75,6 +75,10 @@ pub const STATE_BODY_LIMIT: usize = 32 * 1024 * 1024;
 /// How many exchanges the sandbox keeps for `GET /_sandbox/log`, the oldest forgotten first.
 pub const EXCHANGES_KEPT: usize = 500;
 
+/// How many of one exchange's findings are kept with it (a megabyte body can hold
+/// thousands of violations); past it the entry says how many more there were.
+pub const FINDINGS_KEPT_PER_EXCHANGE: usize = 20;
+
 // Injected faults ([`Fault`](crate::sandbox::Fault)).
 
 /// The most faults armed at once. A plan is a test's or a command line's, a handful of

@@ -3,7 +3,7 @@
 //! or an answer carried (the log line's rule), so no customer's data is kept.
 
 use crate::finding::Finding;
-use crate::sandbox::limits::EXCHANGES_KEPT;
+use crate::sandbox::limits::{EXCHANGES_KEPT, FINDINGS_KEPT_PER_EXCHANGE};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
@@ -56,8 +56,10 @@ impl Exchanges {
     ) {
         let at_unix_ms = at.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
         let (id, template) = operation.unwrap_or(("-", "(unknown path)"));
+        let more_findings = findings.len().saturating_sub(FINDINGS_KEPT_PER_EXCHANGE);
         let findings: Vec<Value> = findings
             .iter()
+            .take(FINDINGS_KEPT_PER_EXCHANGE)
             .map(|f| {
                 json!({"kind": f.kind.name(), "location": f.location, "pointer": f.pointer,
                        "expected": f.expected, "found": f.found})
@@ -72,6 +74,7 @@ impl Exchanges {
             "answered_by": answered.name(),
             "outcome": outcome,
             "findings": findings,
+            "more_findings": more_findings,
         });
         let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if kept.len() >= EXCHANGES_KEPT {

@@ -89,6 +89,10 @@ impl World {
                 return refuse(&format!("{at}.profile.external_id"), "a customer has an external_id");
             };
             check_bytes(&Value::Object(profile.clone()), MAX_PROFILE_BYTES, &at, "of a customer's fields")?;
+            // As the calls store them: text or null, which Get Customer answers as the spec says.
+            if let Some((field, _)) = profile.iter().find(|(_, v)| !(v.is_string() || v.is_null())) {
+                return refuse(&format!("{at}.profile.{field}"), "a customer's field is text or null");
+            }
             let wallets = wallets_from(customer.get("wallets"), &products, &format!("{at}.wallets"))?;
             let addresses = list(customer, "addresses", MAX_ADDRESSES).map_err(|r| at_place(&at, r))?;
             for (n, address) in addresses.iter().enumerate() {
