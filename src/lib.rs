@@ -86,8 +86,8 @@ pub mod mock {
 pub mod sandbox {
     // The list is pinned by `tests/public_api.rs`: an item added here is a decision.
     pub use minted_spec::sandbox::{
-        Clock, Fault, FaultError, FaultKind, Holder, MANUAL_START, PASSWORD, REALM, Refusal, Running,
-        Sandbox, Sources, StartError, TOKEN_TTL, USERNAME,
+        Clock, DigestAlgorithms, Fault, FaultError, FaultKind, Holder, MANUAL_START, PASSWORD, REALM,
+        Refusal, Running, Sandbox, Sources, StartError, TOKEN_TTL, USERNAME,
     };
 }
 mod auth;

@@ -9,8 +9,10 @@ use std::collections::BTreeSet;
 
 /// What `minted_connect::sandbox` exports: what a partner's test starts, controls,
 /// arms faults on and handles the errors of.
-const SANDBOX: [&str; 15] = [
+const SANDBOX: [&str; 16] = [
     "Clock",
+    // Which Digest challenges the sandbox offers, for a test of another client's answers.
+    "DigestAlgorithms",
     "Fault",
     "FaultError",
     "FaultKind",
@@ -31,8 +33,8 @@ const SANDBOX: [&str; 15] = [
 #[test]
 fn each_item_is_reachable() {
     use minted_connect::sandbox::{
-        Clock, Fault, FaultError, FaultKind, Holder, MANUAL_START, PASSWORD, REALM, Refusal, Running,
-        Sandbox, Sources, StartError, TOKEN_TTL, USERNAME,
+        Clock, DigestAlgorithms, Fault, FaultError, FaultKind, Holder, MANUAL_START, PASSWORD, REALM,
+        Refusal, Running, Sandbox, Sources, StartError, TOKEN_TTL, USERNAME,
     };
     fn named(_: Option<(&Running, Sources, StartError, Refusal, Holder<'_>, FaultError)>) {}
     named(None);
@@ -40,6 +42,7 @@ fn each_item_is_reachable() {
     let _: (Sandbox, FaultKind) = (Sandbox::default().fault(fault), FaultKind::Reset);
     let _: (Sandbox, Clock) = (Sandbox::default().clock(Clock::fixed()).token_ttl(TOKEN_TTL), Clock::fixed());
     let _: [&str; 3] = [USERNAME, PASSWORD, REALM];
+    let _: Sandbox = Sandbox::default().digest_algorithms(DigestAlgorithms::Sha256);
     let _: std::time::Duration = MANUAL_START;
 }
 

@@ -10,22 +10,11 @@ use minted_spec::sandbox::{Clock, Fault, FaultError, FaultKind, Holder, Running,
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{authorization, exchange, start};
 use tokio::net::TcpStream;
 
-async fn start() -> Running {
-    Sandbox::default().log(|_| {}).start(([127, 0, 0, 1], 0).into()).await.unwrap()
-}
-
-/// Sends raw bytes on a new connection and reads until the server closes it.
-async fn exchange(running: &Running, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(running.addr()).await.unwrap();
-    // A server that answers early may close before the whole request is written.
-    let _ = stream.write_all(request).await;
-    let mut reply = Vec::new();
-    let _ = stream.read_to_end(&mut reply).await;
-    String::from_utf8_lossy(&reply).into_owned()
-}
+#[path = "support/raw.rs"]
+mod support;
 
 fn envelope_of(reply: &str) -> Value {
     serde_json::from_str(reply.split("\r\n\r\n").nth(1).unwrap_or_default()).unwrap()
@@ -184,29 +173,6 @@ async fn connections_past_the_cap_wait_for_a_free_one() {
         .expect("served once a connection ends");
     assert!(reply.starts_with("HTTP/1.1 404"), "{reply}");
     assert!(started.elapsed() >= HEADER_READ_TIMEOUT, "served only once the silent ones were closed");
-}
-
-/// An `Authorization` header line for `method path`: the answer (by the http-auth
-/// crate, as a client would) to the challenge the sandbox gives a bodiless request.
-async fn authorization(running: &Running, method: &str, path: &str) -> String {
-    let bodiless = format!("{method} {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n");
-    let challenged = exchange(running, bodiless.as_bytes()).await;
-    let challenges = challenged.lines().filter_map(|line| {
-        line.strip_prefix("www-authenticate: ").or(line.strip_prefix("WWW-Authenticate: "))
-    });
-    let mut client = http_auth::PasswordClient::builder();
-    for challenge in challenges {
-        client = client.challenges(challenge);
-    }
-    let params = http_auth::PasswordParams {
-        username: minted_spec::sandbox::USERNAME,
-        password: minted_spec::sandbox::PASSWORD,
-        uri: path,
-        method,
-        body: None,
-    };
-    let answer = client.build().unwrap().respond(&params).unwrap();
-    format!("Authorization: {answer}\r\n")
 }
 
 /// The head of `method path` declaring a JSON body of `length` bytes, with `extra`

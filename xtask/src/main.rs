@@ -2,11 +2,10 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use minted_spec::sandbox;
+use std::ffi::OsString;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 use xtask::baseline::Baseline;
 use xtask::{changes, verify};
 
@@ -93,48 +92,13 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Serve the API on this machine from the spec and its recordings (those built into
-    /// this command unless --spec and --recordings are given), until Ctrl-C.
-    ///
-    /// Requests need HTTP Digest and are checked against the spec: an invalid one gets
-    /// a 422 listing what is wrong. Customers, wallets, price fixes, trades, deliveries and orders
-    /// are simulated (spec/SANDBOX.md has the rules); the other operations answer with
-    /// the recording whose request matches best, or, where the docs showed no response,
-    /// with one shaped from the spec's schema. One line is logged per exchange.
-    ///
-    /// --fault arms a fault on an operation, drawn per request from the seed: `lose`
-    /// (done, then the connection closed unanswered), `reset` (closed before anything
-    /// is done), `503` (a proxy's page with Retry-After, nothing done) or `delay`
-    /// (answered after DURATION, 5s or 250ms).
+    /// Serve the API on this machine from the spec and its recordings, until Ctrl-C:
+    /// the `minted-sandbox` command, whose flags `cargo xtask sandbox --help` lists.
+    #[command(disable_help_flag = true)]
     Sandbox {
-        #[arg(long, default_value = "127.0.0.1:4010")]
-        addr: SocketAddr,
-        #[arg(long, default_value = sandbox::USERNAME)]
-        username: String,
-        /// [default: sandbox]
-        #[arg(long)]
-        password: Option<String>,
-        /// Seconds a nonce is accepted before answers to it are refused as stale.
-        #[arg(long, value_name = "SECONDS", default_value_t = 300)]
-        nonce_lifetime: u64,
-        /// An OpenAPI spec to serve instead of the built-in one.
-        #[arg(long)]
-        spec: Option<PathBuf>,
-        /// A folder of recordings to answer from instead of the built-in ones.
-        #[arg(long)]
-        recordings: Option<PathBuf>,
-        /// Seeds the price feed, tokens and order codes: the same seed, the same numbers.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Seconds a price token stays valid: at most 315360000 (ten years), or the
-        /// sandbox does not start.
-        #[arg(long, value_name = "SECONDS", default_value_t = sandbox::TOKEN_TTL.as_secs())]
-        token_ttl: u64,
-        /// A fault on an operation (its operationId): buy:lose:0.3, buy:reset:0.1,
-        /// buy:503:0.1, buy:delay:0.2:5s. Repeatable; an operation's probabilities add
-        /// up to at most 1.
-        #[arg(long = "fault", value_name = "OPERATION:KIND:PROBABILITY[:DURATION]")]
-        faults: Vec<sandbox::Fault>,
+        /// The flags of `minted-sandbox` (--addr, --seed, --fault, ...).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
     },
 }
 
@@ -272,63 +236,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Sandbox {
-            addr,
-            username,
-            password,
-            nonce_lifetime,
-            spec,
-            recordings,
-            seed,
-            token_ttl,
-            faults,
-        } => {
-            let given_password = password.is_some();
-            let mut sandbox = sandbox::Sandbox::default();
-            if let Some(spec) = spec {
-                sandbox = sandbox.spec(spec);
-            }
-            if let Some(recordings) = recordings {
-                sandbox = sandbox.recordings(recordings);
-            }
-            let sandbox = sandbox
-                .credentials(&username, password.as_deref().unwrap_or(sandbox::PASSWORD))
-                .nonce_lifetime(Duration::from_secs(nonce_lifetime))
-                .seed(seed)
-                .token_ttl(Duration::from_secs(token_ttl))
-                .faults(faults.iter().cloned());
-            let runtime = match tokio::runtime::Runtime::new() {
-                Ok(runtime) => runtime,
-                Err(e) => {
-                    eprintln!("error: cannot start the async runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            runtime.block_on(async {
-                let running = match sandbox.start(addr).await {
-                    Ok(running) => running,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::FAILURE;
-                    }
-                };
-                let sources = running.sources();
-                let password = if given_password { "as given" } else { "sandbox" };
-                eprintln!(
-                    "sandbox on {} (username {username:?}, password {password}, seed {seed}); operations answered: \
-                     {} from its state, {} from recordings, {} shaped from the schema; Ctrl-C stops it",
-                    running.url(),
-                    sources.simulated,
-                    sources.recorded,
-                    sources.shaped,
-                );
-                for fault in &faults {
-                    eprintln!("fault armed: {fault}");
-                }
-                let _ = tokio::signal::ctrl_c().await;
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Sandbox { args } => sandbox::command::run(args),
     }
 }
 

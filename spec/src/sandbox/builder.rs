@@ -4,7 +4,8 @@
 
 use super::answers::Answers;
 use super::clock::Clock;
-use super::digest::Guard;
+use super::control::Controls;
+use super::digest::{DigestAlgorithms, Guard};
 use super::faults::{Armed, Fault, FaultError};
 use super::limits::MAX_TOKEN_TTL;
 use super::running::{Running, Sources};
@@ -79,6 +80,7 @@ pub struct Sandbox {
     username: String,
     password: String,
     nonce_lifetime: Duration,
+    digest_algorithms: DigestAlgorithms,
     log: Log,
     seed: u64,
     token_ttl: Duration,
@@ -102,6 +104,7 @@ impl Default for Sandbox {
             username: USERNAME.into(),
             password: PASSWORD.into(),
             nonce_lifetime: Duration::from_secs(300),
+            digest_algorithms: DigestAlgorithms::Both,
             log: Arc::new(|line| eprintln!("{line}")),
             seed: 0,
             token_ttl: TOKEN_TTL,
@@ -135,6 +138,13 @@ impl Sandbox {
     /// How long a nonce is accepted; after that a correct answer gets `stale=true`.
     pub fn nonce_lifetime(mut self, lifetime: Duration) -> Sandbox {
         self.nonce_lifetime = lifetime;
+        self
+    }
+
+    /// Which Digest algorithms are offered and accepted (default: MD5 first, then
+    /// SHA-256, which every common client answers).
+    pub fn digest_algorithms(mut self, algorithms: DigestAlgorithms) -> Sandbox {
+        self.digest_algorithms = algorithms;
         self
     }
 
@@ -228,17 +238,18 @@ impl Sandbox {
         };
         let listener = TcpListener::bind(addr).await.map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
-        let guard = Guard::new(REALM, &self.username, &self.password, self.nonce_lifetime);
+        let guard = Guard::new(REALM, &self.username, &self.password, self.nonce_lifetime)
+            .algorithms(self.digest_algorithms);
+        let controls =
+            Controls { world, clock: self.clock, faults: Arc::new(faults), exchanges: Arc::default() };
         let state = State {
             contract,
             answers,
-            world,
-            clock: self.clock,
+            controls,
             guard,
             log: self.log,
             answer_findings: self.check_answers.then(Arc::default),
             transform: self.transform,
-            faults: Arc::new(faults),
         };
         Ok(Running::serve(listener, addr, sources, Arc::new(state)))
     }

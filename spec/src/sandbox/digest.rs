@@ -9,8 +9,48 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
-/// The algorithms offered, strongest first; a client picks one.
-const ALGORITHMS: [&str; 2] = ["SHA-256", "MD5"];
+/// Which Digest algorithms the sandbox offers, one challenge each.
+///
+/// Both, MD5 first: RFC 7616 lets a client answer the first challenge it supports, and
+/// some read only the first (Python's `urllib` refuses the whole 401 when that one is
+/// SHA-256); every common client supports MD5, which is also what a challenge naming
+/// no algorithm (the docs' own example) means. A client that chooses the stronger, as
+/// this crate's does, still finds SHA-256 offered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DigestAlgorithms {
+    /// MD5 only.
+    Md5,
+    /// SHA-256 only: for a test that a client answers it.
+    Sha256,
+    /// MD5, then SHA-256.
+    #[default]
+    Both,
+}
+
+impl DigestAlgorithms {
+    /// The algorithms offered, in the order of their challenges.
+    fn offered(self) -> &'static [&'static str] {
+        match self {
+            DigestAlgorithms::Md5 => &["MD5"],
+            DigestAlgorithms::Sha256 => &["SHA-256"],
+            DigestAlgorithms::Both => &["MD5", "SHA-256"],
+        }
+    }
+}
+
+impl std::str::FromStr for DigestAlgorithms {
+    type Err = String;
+
+    /// `md5`, `sha-256` or `both`, in any case.
+    fn from_str(text: &str) -> Result<DigestAlgorithms, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "md5" => Ok(DigestAlgorithms::Md5),
+            "sha-256" => Ok(DigestAlgorithms::Sha256),
+            "both" => Ok(DigestAlgorithms::Both),
+            _ => Err(format!("`{text}` is not md5, sha-256 or both")),
+        }
+    }
+}
 
 /// One `Authorization: Digest ...` answer, as sent.
 pub struct Answer {
@@ -109,6 +149,7 @@ pub struct Guard {
     username: String,
     password: String,
     lifetime: Duration,
+    algorithms: DigestAlgorithms,
     nonces: Mutex<Nonces>,
 }
 
@@ -184,15 +225,23 @@ impl Guard {
             username: username.into(),
             password: password.into(),
             lifetime,
+            algorithms: DigestAlgorithms::default(),
             nonces: Mutex::default(),
         }
+    }
+
+    /// Offers (and accepts answers with) only these algorithms.
+    pub fn algorithms(self, algorithms: DigestAlgorithms) -> Guard {
+        Guard { algorithms, ..self }
     }
 
     /// Lets the request through, or says why not.
     pub fn check(&self, method: &str, target: &str, authorization: Option<&str>) -> Result<(), Refusal> {
         let answer = authorization.and_then(Answer::parse).ok_or(Refusal::NoAnswer)?;
         let same_username = bool::from(answer.username.as_bytes().ct_eq(self.username.as_bytes()));
+        let offered = self.algorithms.offered().iter().any(|a| a.eq_ignore_ascii_case(&answer.algorithm));
         if !same_username
+            || !offered
             || answer.realm != self.realm
             || answer.uri != target
             || !answer.proves(&self.password, method)
@@ -222,7 +271,8 @@ impl Guard {
         nonces.in_issue_order.push_back((Instant::now(), nonce.clone()));
         drop(nonces);
         let stale = if matches!(refusal, Refusal::Stale) { ", stale=true" } else { "" };
-        ALGORITHMS
+        self.algorithms
+            .offered()
             .iter()
             .map(|algorithm| {
                 format!(
@@ -248,7 +298,7 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Answer, COUNT_WINDOW, Guard, Refusal, hex};
+    use super::{Answer, COUNT_WINDOW, DigestAlgorithms, Guard, Refusal, hex};
     use crate::sandbox::limits::MAX_NONCES;
     use sha2::{Digest as _, Sha256};
     use std::time::Duration;
@@ -323,6 +373,29 @@ mod tests {
             Err(Refusal::Stale)
         ));
         assert!(expiring.challenges(&Refusal::Stale)[0].ends_with("stale=true"));
+    }
+
+    /// MD5 first, for the clients that read only the first challenge; SHA-256 too;
+    /// and a restricted guard offers and accepts only its own.
+    #[test]
+    fn challenges_offer_md5_first_and_can_be_restricted() {
+        let algorithm = |challenge: &String| challenge.split("algorithm=").nth(1).unwrap()[..3].to_string();
+        let both = Guard::new("r", "u", "p", Duration::from_secs(3600));
+        let offered: Vec<String> = both.challenges(&Refusal::NoAnswer).iter().map(algorithm).collect();
+        assert_eq!(offered, ["MD5", "SHA"]);
+        let nonce = nonce_of(&both.challenges(&Refusal::NoAnswer)[0]);
+        assert!(both.check("GET", "/x", Some(&answer(&nonce, "00000001"))).is_ok(), "SHA-256 is accepted");
+
+        let md5 = Guard::new("r", "u", "p", Duration::from_secs(3600)).algorithms(DigestAlgorithms::Md5);
+        let challenges = md5.challenges(&Refusal::NoAnswer);
+        assert_eq!(challenges.iter().map(algorithm).collect::<Vec<_>>(), ["MD5"]);
+        let refused = md5.check("GET", "/x", Some(&answer(&nonce_of(&challenges[0]), "00000001")));
+        assert!(matches!(refused, Err(Refusal::Wrong)), "a SHA-256 answer to an MD5-only guard");
+
+        let sha = Guard::new("r", "u", "p", Duration::from_secs(3600)).algorithms(DigestAlgorithms::Sha256);
+        assert_eq!(sha.challenges(&Refusal::NoAnswer).iter().map(algorithm).collect::<Vec<_>>(), ["SHA"]);
+        assert_eq!("SHA-256".parse(), Ok(DigestAlgorithms::Sha256));
+        assert!("sha1".parse::<DigestAlgorithms>().is_err());
     }
 
     #[test]

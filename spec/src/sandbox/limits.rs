@@ -31,6 +31,10 @@ pub const MAX_ITEMS: usize = 100;
 /// refuses it.
 pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
 
+/// The furthest one control moves the sandbox's clock (`POST /_sandbox/clock`): ten
+/// 365-day years, as for a token's lifetime, so that a date stays printable.
+pub const MAX_CLOCK_ADVANCE: Duration = MAX_TOKEN_TTL;
+
 // The server: connections, requests and the checks of them.
 
 /// How many connections the sandbox serves at once. Past it a new connection waits,
@@ -62,6 +66,18 @@ pub const ANSWER_FINDINGS_KEPT: usize = 1000;
 /// gets `stale=true` and a fresh challenge), so unauthenticated requests cannot make
 /// the sandbox hold more.
 pub const MAX_NONCES: usize = 10_000;
+
+/// The largest body `PUT /_sandbox/state` reads: a snapshot of a full sandbox is
+/// larger than any request of the API, and the state it holds is bounded by the
+/// limits above; past this it gets a 413.
+pub const STATE_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// How many exchanges the sandbox keeps for `GET /_sandbox/log`, the oldest forgotten first.
+pub const EXCHANGES_KEPT: usize = 500;
+
+/// How many of one exchange's findings are kept with it (a megabyte body can hold
+/// thousands of violations); past it the entry says how many more there were.
+pub const FINDINGS_KEPT_PER_EXCHANGE: usize = 20;
 
 // Injected faults ([`Fault`](crate::sandbox::Fault)).
 

@@ -21,6 +21,9 @@
 mod answers;
 mod builder;
 mod clock;
+// The command line of `minted-sandbox` and `cargo xtask sandbox`, defined once.
+pub mod command;
+mod control;
 // HTTP Digest as the server checks it: internal, but public for the nonce benchmark
 // and for the client's tests, whose mock servers check a client's answers with it.
 #[doc(hidden)]
@@ -33,6 +36,7 @@ mod world;
 
 pub use builder::{PASSWORD, REALM, Sandbox, StartError, TOKEN_TTL, USERNAME};
 pub use clock::{Clock, MANUAL_START};
+pub use digest::DigestAlgorithms;
 pub use faults::{Fault, FaultError, FaultKind};
 pub use running::{Running, Sources};
 pub use world::{AMOUNT_PLACES, CASH, DELIVERY_CHARGE, Holder, MONEY_PLACES, Refusal, SIMULATED};

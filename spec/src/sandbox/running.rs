@@ -1,11 +1,13 @@
 //! A started sandbox: the accept loop, and the handle a test holds to read and set
-//! up the state, move the clock, arm faults and stop the server.
+//! up the state, move the clock, arm faults and stop the server (the same controls
+//! as those over HTTP under `/_sandbox/`).
 
 use super::clock::Clock;
-use super::faults::{Armed, Fault, FaultError};
+use super::control::Controls;
+use super::faults::{Fault, FaultError};
 use super::limits::MAX_CONNECTIONS;
 use super::server::{State, connection};
-use super::world::{Holder, Refusal, Shared, World};
+use super::world::{Holder, Refusal};
 use rust_decimal::Decimal;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,10 +30,9 @@ pub struct Running {
     addr: SocketAddr,
     sources: Sources,
     serving: JoinHandle<()>,
-    world: Arc<Shared>,
-    clock: Clock,
+    /// The same controls the HTTP ones under `/_sandbox/` call.
+    controls: Controls,
     answer_findings: Option<Arc<Mutex<Vec<String>>>>,
-    faults: Arc<Armed>,
 }
 
 impl Running {
@@ -43,10 +44,9 @@ impl Running {
         sources: Sources,
         state: Arc<State>,
     ) -> Running {
-        let (world, clock) = (Arc::clone(&state.world), state.clock.clone());
-        let (answer_findings, faults) = (state.answer_findings.clone(), Arc::clone(&state.faults));
+        let (controls, answer_findings) = (state.controls.clone(), state.answer_findings.clone());
         let serving = tokio::spawn(accept(listener, state));
-        Running { addr, sources, serving, world, clock, answer_findings, faults }
+        Running { addr, sources, serving, controls, answer_findings }
     }
 
     /// The base URL to give a client: `http://127.0.0.1:PORT`.
@@ -61,37 +61,64 @@ impl Running {
 
     /// Its clock: [`Clock::advance`] moves the time its tokens are checked against.
     pub fn clock(&self) -> &Clock {
-        &self.clock
+        &self.controls.clock
     }
 
     /// Forgets every change: back to the recordings' customers and orders, with the
     /// feed at its seed and no price fixes. The clock is not moved back.
     pub fn reset(&self) {
-        // A fault while resetting resets it all the same.
-        let _ = self.world.with(World::reset);
+        self.controls.reset();
     }
 
     /// Creates a customer as `POST /partner/customer` would (`body` is its request
     /// body, with at least `external_id`), without a request.
     pub fn create_customer(&self, body: &serde_json::Value) -> Result<(), Refusal> {
-        self.world.with(|world| world.create_customer(body).map(drop))?
+        self.controls.create_customer(body)
     }
 
     /// Seeds an open basket for an existing customer, with grams of products of the
     /// recorded price fix (`[("GAU", Decimal::ONE)]`), priced from the feed now; returns
     /// its cart token. No call of the API creates a basket: Minted's web view does.
     pub fn add_basket(&self, customer: &str, items: &[(&str, Decimal)]) -> Result<String, Refusal> {
-        self.world.with(|world| world.add_basket(customer, items, self.clock.now()))?
+        self.controls.add_basket(customer, items)
     }
 
     /// Sets a wallet's balance (`code`: `GBP`, or a metal wallet such as `MAU`).
     pub fn set_balance(&self, holder: Holder<'_>, code: &str, amount: Decimal) -> Result<(), Refusal> {
-        self.world.with(|world| world.set_balance(holder, code, amount))?
+        self.controls.set_balance(holder, code, amount)
     }
 
     /// A wallet's balance (`code` as for [`Running::set_balance`]).
     pub fn balance(&self, holder: Holder<'_>, code: &str) -> Result<Decimal, Refusal> {
-        self.world.with(|world| world.balance(holder, code))?
+        self.controls.balance(holder, code)
+    }
+
+    /// The whole state as JSON, as `GET /_sandbox/state` answers it: every customer
+    /// with their wallets and addresses, the partner's wallets, the live price fixes,
+    /// the orders and the baskets (`spec/SANDBOX.md` gives its form). The feed and the
+    /// clock are not part of it.
+    pub fn state(&self) -> Result<serde_json::Value, Refusal> {
+        self.controls.snapshot()
+    }
+
+    /// Replaces the whole state with one [`Running::state`] gave (here or in another
+    /// sandbox), as `PUT /_sandbox/state` does; refused whole, at the field at fault,
+    /// changing nothing, when it is malformed or past the sandbox's limits.
+    pub fn set_state(&self, snapshot: &serde_json::Value) -> Result<(), Refusal> {
+        self.controls.restore(snapshot)
+    }
+
+    /// The last exchanges ([`EXCHANGES_KEPT`](crate::sandbox::limits::EXCHANGES_KEPT)
+    /// at most, oldest first), as `GET /_sandbox/log` answers them: time, method,
+    /// path template, operation, status, what answered, and the request check's
+    /// findings; never a value a request carried.
+    pub fn exchanges(&self) -> Vec<serde_json::Value> {
+        self.controls.exchanges()
+    }
+
+    /// The faults armed, as given.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.controls.faults()
     }
 
     /// With [`Sandbox::check_answers`](crate::sandbox::Sandbox::check_answers): what the spec found wrong with the answers
@@ -110,13 +137,13 @@ impl Running {
     /// [`MAX_FAULTS`](crate::sandbox::limits::MAX_FAULTS), or an operation's
     /// probabilities adding up to more than 1.
     pub fn set_faults(&self, faults: impl IntoIterator<Item = Fault>) -> Result<(), FaultError> {
-        self.faults.set(faults.into_iter().collect())
+        self.controls.set_faults(faults.into_iter().collect())
     }
 
     /// Disarms every fault.
     pub fn clear_faults(&self) {
         // No faults is always a plan that can be armed.
-        let _ = self.faults.set(Vec::new());
+        let _ = self.controls.set_faults(Vec::new());
     }
 
     /// How many operations are answered from each source.

@@ -1,14 +1,15 @@
 //! One request through the sandbox: route and authenticate it on its head, then read
 //! its body, draw its fault if one is armed, check it against the spec, answer, log.
+//! A request under `/_sandbox/` is one of the controls, routed before the API.
 
 use super::answers::{Answers, Source};
-use super::clock::Clock;
-use super::digest::Guard;
-use super::faults::{Armed, FaultKind, duration_text};
+use super::control::{Answered, Controls, Route, Unrouted};
+use super::digest::{Guard, Refusal as DigestRefusal};
+use super::faults::{FaultKind, duration_text};
 use super::limits::{
     ANSWER_FINDINGS_KEPT, BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT,
 };
-use super::world::{Refusal, Shared, answer};
+use super::world::{Refusal, answer};
 use crate::check::Checker;
 use crate::contract::Contract;
 use crate::contract::Operation;
@@ -36,16 +37,14 @@ pub(crate) type Log = Arc<dyn Fn(&str) + Send + Sync>;
 pub struct State {
     pub contract: Contract,
     pub answers: Answers,
-    pub world: Arc<Shared>,
-    pub clock: Clock,
+    /// The state, clock, faults and kept exchanges, shared with `Running`.
+    pub controls: Controls,
     pub guard: Guard,
     pub log: Log,
     /// When asked for: what the spec finds wrong with the sandbox's own answers.
     pub answer_findings: Option<Arc<Mutex<Vec<String>>>>,
     /// When given: changes each answer's body before it is sent (a test's drift).
     pub transform: Option<Transform>,
-    /// The faults armed, drawn per request.
-    pub faults: Arc<Armed>,
 }
 
 /// Changes an answer's body, given the operation's id.
@@ -90,6 +89,10 @@ struct Reply {
     /// The methods the path has, with a 405.
     allow: Option<String>,
     source: Option<String>,
+    /// What answered, for the exchanges kept.
+    answered: Answered,
+    /// What the request check found, for the exchanges kept (never a value).
+    findings: Vec<Finding>,
     note: String,
     /// Whether the connection is closed after it.
     closes: bool,
@@ -104,6 +107,9 @@ impl State {
         let (head, body) = request.into_parts();
         let target = head.uri.path_and_query().map_or("/", |pq| pq.as_str());
         let (path, query) = split_target(target);
+        if let Some(route) = Route::find(head.method.as_str(), &path) {
+            return Ok(self.control(route, &head, target, body, started).await);
+        }
         let routed = self.contract.route(head.method.as_str(), &path);
         let authorization = head.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
 
@@ -115,15 +121,8 @@ impl State {
             None => self.no_operation(&path),
             Some((operation, path_values)) => {
                 match self.guard.check(head.method.as_str(), target, authorization) {
-                    Err(refusal) => Reply {
-                        challenges: self.guard.challenges(&refusal),
-                        ..Reply::plain(
-                            StatusCode::UNAUTHORIZED,
-                            envelope(401, "Unauthorized"),
-                            refusal.name(),
-                        )
-                    },
-                    Ok(()) => match receive(&head.headers, body).await {
+                    Err(refusal) => self.unauthorized(&refusal),
+                    Ok(()) => match receive(&head.headers, body, BODY_LIMIT).await {
                         // Not an answer of the operation's: neither transformed nor checked.
                         Err(refused) => {
                             return Ok(self.sent(&head.method, Some(operation), refused, started));
@@ -135,7 +134,7 @@ impl State {
                             let answering = self.answer_where_fits(operation, path_values, request, long);
                             // Drawn only here, so that a challenge or a refused body
                             // never uses up a draw.
-                            match self.faults.draw(&operation.id) {
+                            match self.controls.faults.draw(&operation.id) {
                                 None => answering.await,
                                 Some(fault) => {
                                     return self
@@ -162,7 +161,11 @@ impl State {
         answering: impl Future<Output = Reply>,
         started: Instant,
     ) -> Result<Response<Full<Bytes>>, Closed> {
-        let log = |outcome: &str| self.log(method, Some(operation), outcome, started);
+        let log = |outcome: &str| {
+            let status = outcome.split(' ').next().and_then(|s| s.parse().ok());
+            self.log(method, Some(operation), outcome, started);
+            self.keep(method, Some(operation), status, Answered::Fault, outcome, &[]);
+        };
         match fault {
             FaultKind::Reset => {
                 log("fault reset: connection closed, nothing done");
@@ -238,14 +241,15 @@ impl State {
             allowed if allowed.is_empty() => {
                 Reply::plain(StatusCode::NOT_FOUND, envelope(404, "No such operation"), "no operation")
             }
-            allowed => Reply {
-                allow: Some(allowed.clone()),
-                ..Reply::plain(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    envelope(405, &format!("This path takes {allowed}")),
-                    "method not allowed",
-                )
-            },
+            allowed => not_allowed(&allowed),
+        }
+    }
+
+    /// A 401 with a fresh challenge per algorithm.
+    fn unauthorized(&self, refusal: &DigestRefusal) -> Reply {
+        Reply {
+            challenges: self.guard.challenges(refusal),
+            ..Reply::plain(StatusCode::UNAUTHORIZED, envelope(401, "Unauthorized"), refusal.name())
         }
     }
 
@@ -257,7 +261,10 @@ impl State {
         reply: Reply,
         started: Instant,
     ) -> Response<Full<Bytes>> {
-        self.log(method, operation, &format!("{} {}", reply.status.as_u16(), reply.note), started);
+        let outcome = format!("{} {}", reply.status.as_u16(), reply.note);
+        self.log(method, operation, &outcome, started);
+        let answered = if reply.note.contains("fault delay") { Answered::Fault } else { reply.answered };
+        self.keep(method, operation, Some(reply.status.as_u16()), answered, &outcome, &reply.findings);
         reply.into_response()
     }
 
@@ -270,6 +277,81 @@ impl State {
         };
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         (self.log)(&format!("{method} {template} {id} -> {outcome} ({elapsed:.1} ms)"));
+    }
+
+    /// Keeps the exchange for `GET /_sandbox/log`: the same facts as its log line.
+    fn keep(
+        &self,
+        method: &hyper::Method,
+        operation: Option<&Operation>,
+        status: Option<u16>,
+        answered: Answered,
+        outcome: &str,
+        findings: &[Finding],
+    ) {
+        let operation = operation.map(|op| (op.id.as_str(), op.path.as_str()));
+        let now = self.controls.clock.now();
+        self.controls.exchanges.keep(now, method.as_str(), operation, status, answered, outcome, findings);
+    }
+
+    /// A request under `/_sandbox/`: a change needs the credentials, a view none.
+    async fn control(
+        &self,
+        route: Result<Route, Unrouted>,
+        head: &Parts,
+        target: &str,
+        body: Incoming,
+        started: Instant,
+    ) -> Response<Full<Bytes>> {
+        let reply = match route {
+            Err(Unrouted::NotFound) => {
+                Reply::plain(StatusCode::NOT_FOUND, envelope(404, "No such control"), "no control")
+            }
+            Err(Unrouted::Method(allowed)) => not_allowed(allowed),
+            Ok(route) => {
+                let authorization =
+                    head.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+                let checked = if route.changes() {
+                    self.guard.check(head.method.as_str(), target, authorization)
+                } else {
+                    Ok(())
+                };
+                match checked {
+                    Err(refusal) => self.unauthorized(&refusal),
+                    Ok(()) => match receive(&head.headers, body, route.body_limit()).await {
+                        Err(refused) => refused,
+                        Ok(body) if body.len() <= INLINE_CHECK_LIMIT => {
+                            let (status, answer) = route.answer(&self.controls, &body);
+                            Reply::plain(status, answer, "")
+                        }
+                        // A snapshot may be megabytes: read off the async workers.
+                        Ok(body) => {
+                            let controls = self.controls.clone();
+                            match tokio::task::spawn_blocking(move || route.answer(&controls, &body)).await {
+                                Ok((status, answer)) => {
+                                    Reply::plain(status, answer, "(off the async workers)")
+                                }
+                                Err(_) => Reply::plain(
+                                    StatusCode::SERVICE_UNAVAILABLE,
+                                    envelope(503, "The sandbox could not finish this control"),
+                                    "control not finished",
+                                ),
+                            }
+                        }
+                    },
+                }
+            }
+        };
+        // Named by the control, not the path, which a request chose.
+        let name = route.map_or("(unknown control)", Route::name);
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        let note = if reply.note.is_empty() { String::new() } else { format!(" {}", reply.note) };
+        (self.log)(&format!(
+            "{} /_sandbox/{name} control -> {}{note} ({elapsed:.1} ms)",
+            head.method,
+            reply.status.as_u16()
+        ));
+        reply.into_response()
     }
 
     fn answer(&self, operation: &str, path_values: &[(String, String)], request: Request) -> Reply {
@@ -285,14 +367,18 @@ impl State {
             checker.check(&exchange).1.into_iter().filter(|f| f.severity == Severity::Error).collect()
         };
         if !violations.is_empty() {
-            return Reply::plain(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                violations_envelope(&violations),
-                &count(violations.len(), "violation"),
-            );
+            return Reply {
+                findings: violations.clone(),
+                ..Reply::plain(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    violations_envelope(&violations),
+                    &count(violations.len(), "violation"),
+                )
+            };
         }
-        let now = self.clock.now();
+        let now = self.controls.clock.now();
         let answered = self
+            .controls
             .world
             .with(|world| answer(world, operation, path_values, &request.query, request.body.json(), now));
         match answered {
@@ -304,6 +390,7 @@ impl State {
                 let body = json!({ "data": data, "success": true, "code": 0, "message": "" });
                 return Reply {
                     source: Some("state".into()),
+                    answered: Answered::State,
                     ..Reply::plain(StatusCode::OK, body, "from the state")
                 };
             }
@@ -321,6 +408,10 @@ impl State {
             ),
             Some(answer) => Reply {
                 source: Some(answer.source.to_string()),
+                answered: match answer.source {
+                    Source::Recording(_) => Answered::Recording,
+                    Source::Schema => Answered::Shaped,
+                },
                 ..Reply::plain(
                     StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
                     answer.body.clone(),
@@ -367,6 +458,8 @@ impl Reply {
             challenges: Vec::new(),
             allow: None,
             source: None,
+            answered: Answered::Refusal,
+            findings: Vec::new(),
             note: note.into(),
             closes: false,
         }
@@ -395,6 +488,18 @@ impl Reply {
     }
 }
 
+/// A 405 naming the methods the path takes.
+fn not_allowed(allowed: &str) -> Reply {
+    Reply {
+        allow: Some(allowed.into()),
+        ..Reply::plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            envelope(405, &format!("This path takes {allowed}")),
+            "method not allowed",
+        )
+    }
+}
+
 /// A 503 as a proxy sends it, with `Retry-After: 1`: HTML, not the API's envelope.
 fn unavailable() -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from_static(UNAVAILABLE_PAGE.as_bytes())));
@@ -405,19 +510,19 @@ fn unavailable() -> Response<Full<Bytes>> {
     response
 }
 
-/// Reads a request's body: at most [`BODY_LIMIT`] bytes (413), within
-/// [`BODY_READ_TIMEOUT`] (408, and the connection closed), well-formed (400).
-async fn receive(headers: &HeaderMap, body: Incoming) -> Result<Bytes, Reply> {
+/// Reads a request's body: at most `limit` bytes (413; [`BODY_LIMIT`] for the API),
+/// within [`BODY_READ_TIMEOUT`] (408, and the connection closed), well-formed (400).
+async fn receive(headers: &HeaderMap, body: Incoming, limit: usize) -> Result<Bytes, Reply> {
     let too_large = || {
-        let message = format!("The request body is larger than the sandbox's limit of {BODY_LIMIT} bytes");
+        let message = format!("The request body is larger than the sandbox's limit of {limit} bytes");
         Reply::plain(StatusCode::PAYLOAD_TOO_LARGE, envelope(413, &message), "body too large")
     };
     let declared_length = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     // Refused before it is read when it says it is too large; cut off when it grows so.
-    if declared_length.is_some_and(|length| length > BODY_LIMIT as u64) {
+    if declared_length.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
-    let reading = http_body_util::Limited::new(body, BODY_LIMIT).collect();
+    let reading = http_body_util::Limited::new(body, limit).collect();
     match tokio::time::timeout(BODY_READ_TIMEOUT, reading).await {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
@@ -463,12 +568,12 @@ fn read_body(bytes: &[u8], content_type: Option<&HeaderValue>) -> Body {
 }
 
 /// The API's envelope for a failure.
-fn envelope(code: u16, message: &str) -> Value {
+pub(super) fn envelope(code: u16, message: &str) -> Value {
     json!({ "data": null, "success": false, "code": code, "message": message })
 }
 
 /// A 422 for a request the sandbox's rules refuse, in the same form as a violation.
-fn refusal_envelope(refusal: &Refusal) -> Value {
+pub(super) fn refusal_envelope(refusal: &Refusal) -> Value {
     let mut body = envelope(422, &refusal.message);
     body["errors"] = json!({ refusal.field.as_str(): [refusal.message] });
     body

@@ -20,6 +20,8 @@ pub struct Armed {
     /// The spec's operation ids, which a fault must name.
     operations: Vec<String>,
     plan: Mutex<BTreeMap<String, Draws>>,
+    /// The faults as given, for reading back.
+    given: Mutex<Vec<Fault>>,
 }
 
 /// One operation's faults, as cumulative probabilities, and its stream of draws.
@@ -31,7 +33,7 @@ struct Draws {
 impl Armed {
     /// Arms `faults` on a sandbox of this seed serving these operations.
     pub fn new(seed: u64, operations: Vec<String>, faults: Vec<Fault>) -> Result<Armed, FaultError> {
-        let armed = Armed { seed, operations, plan: Mutex::default() };
+        let armed = Armed { seed, operations, plan: Mutex::default(), given: Mutex::default() };
         armed.set(faults)?;
         Ok(armed)
     }
@@ -43,7 +45,7 @@ impl Armed {
             return Err(FaultError::TooMany(faults.len()));
         }
         let mut plan: BTreeMap<String, Draws> = BTreeMap::new();
-        for fault in faults {
+        for fault in &faults {
             if !self.operations.iter().any(|id| id == fault.operation()) {
                 return Err(FaultError::UnknownOperation(fault.operation().into()));
             }
@@ -57,8 +59,17 @@ impl Armed {
             }
             draws.faults.push((sum, fault.kind()));
         }
-        *self.plan.lock().unwrap_or_else(PoisonError::into_inner) = plan;
+        // Both under the plan's lock, so that a reader never sees one without the other.
+        let mut armed = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
+        *armed = plan;
+        *self.given.lock().unwrap_or_else(PoisonError::into_inner) = faults;
         Ok(())
+    }
+
+    /// The faults armed, as given.
+    pub fn armed(&self) -> Vec<Fault> {
+        let _plan = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
+        self.given.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// The fault a request of `operation` gets, if any: the next number of the

@@ -14,18 +14,18 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::time::{Duration, SystemTime};
 
-struct Basket {
-    customer: String,
-    id: u64,
-    guid: String,
-    token: String,
-    increment_id: String,
+pub(super) struct Basket {
+    pub(super) customer: String,
+    pub(super) id: u64,
+    pub(super) guid: String,
+    pub(super) token: String,
+    pub(super) increment_id: String,
     /// Each product with its grams, priced when the basket's prices were last fixed.
-    items: Vec<(Product, Decimal)>,
-    fixed_until: SystemTime,
-    ordered: bool,
+    pub(super) items: Vec<(Product, Decimal)>,
+    pub(super) fixed_until: SystemTime,
+    pub(super) ordered: bool,
     /// As Set Custom Address sent them; not echoed (see `spec/SANDBOX.md`).
-    addresses: Option<Value>,
+    pub(super) addresses: Option<Value>,
 }
 
 /// Which page of baskets a list shows.
@@ -49,7 +49,7 @@ impl Page {
 /// Every basket, open or completed, and how long a basket's prices stay fixed.
 pub struct Baskets {
     token_ttl: Duration,
-    all: Vec<Basket>,
+    pub(super) all: Vec<Basket>,
 }
 
 impl Baskets {

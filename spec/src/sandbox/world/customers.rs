@@ -44,18 +44,18 @@ pub type Wallets = BTreeMap<i64, Decimal>;
 /// Balances by currency id, as a recording lists them.
 pub type Balances = Vec<(i64, Decimal)>;
 
-struct Customer {
-    profile: Map<String, Value>,
-    wallets: Wallets,
+pub(super) struct Customer {
+    pub(super) profile: Map<String, Value>,
+    pub(super) wallets: Wallets,
     /// As Create Customer Address sent them (no call reads them back).
-    addresses: Vec<Value>,
+    pub(super) addresses: Vec<Value>,
 }
 
 /// Every customer by the partner's id, and the partner's own wallets.
 #[derive(Default)]
 pub struct Customers {
-    by_id: BTreeMap<String, Customer>,
-    partner: Wallets,
+    pub(super) by_id: BTreeMap<String, Customer>,
+    pub(super) partner: Wallets,
 }
 
 impl Customers {
@@ -310,7 +310,7 @@ fn wallet_rows(wallets: &Wallets, products: &[Product]) -> Vec<WalletRow> {
     metals.chain(std::iter::once(cash)).collect()
 }
 
-fn wallet_currency(code: &str, products: &[Product]) -> Option<i64> {
+pub(super) fn wallet_currency(code: &str, products: &[Product]) -> Option<i64> {
     if code == CASH {
         return Some(CASH_CURRENCY_ID);
     }
@@ -319,7 +319,7 @@ fn wallet_currency(code: &str, products: &[Product]) -> Option<i64> {
 
 /// A metal wallet's currency code: `M` and the SKU without its first letter (GAU →
 /// MAU and GAG → MAG, as recorded).
-fn wallet_code(sku: &str) -> String {
+pub(super) fn wallet_code(sku: &str) -> String {
     format!("M{}", sku.get(1..).unwrap_or(""))
 }
 

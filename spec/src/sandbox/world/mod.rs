@@ -2,7 +2,7 @@
 //! wallets and addresses (`customers`), price fixes and trades (`trading`), orders and
 //! deliveries (`orders`), and baskets (`baskets`), over the price `feed`. `genesis` is
 //! the first state, `state` the areas together, `operations` which call each rule
-//! answers, and `shared` the one lock around it all, held for a whole call so that
+//! answers, `snapshot` the state as JSON and back, and `shared` the one lock around it all, held for a whole call so that
 //! concurrent trades never lose an update. Every rule takes a `call`, reads and writes
 //! `values`, and says no with a `refusal`. No I/O here.
 //!
@@ -18,6 +18,7 @@ mod operations;
 mod orders;
 mod refusal;
 mod shared;
+mod snapshot;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -33,4 +34,5 @@ pub use values::{AMOUNT_PLACES, CASH, MONEY_PLACES};
 pub(super) use genesis::Genesis;
 pub(super) use operations::answer;
 pub(super) use shared::Shared;
+pub(super) use snapshot::decimal_from;
 pub(super) use state::World;

@@ -17,15 +17,15 @@ pub const DELIVERY_CHARGE: Decimal = Decimal::from_parts(7001, 0, 0, false, 2);
 
 /// An order as kept: without its customer, who is one id here rather than a copy of
 /// their fields per order, and is shown as they are when the order is read.
-struct Kept {
-    order: Value,
-    customer: Option<String>,
+pub(super) struct Kept {
+    pub(super) order: Value,
+    pub(super) customer: Option<String>,
 }
 
 /// Every order, in the order made, and where each of its ids points.
 #[derive(Default)]
 pub struct Orders {
-    kept: Vec<Kept>,
+    pub(super) kept: Vec<Kept>,
     /// guid, order code and external id → the first order that carries it.
     index: HashMap<String, usize>,
 }

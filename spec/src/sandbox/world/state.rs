@@ -16,7 +16,7 @@ use std::time::SystemTime;
 
 /// The simulated platform's state, and the genesis it starts again from.
 pub struct World {
-    genesis: Genesis,
+    pub(super) genesis: Genesis,
     pub(super) feed: Feed,
     pub(super) customers: Customers,
     pub(super) fixes: Fixes,

@@ -14,16 +14,16 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-struct Fix {
-    customer: Option<String>,
-    prices: Vec<Product>,
-    expires: SystemTime,
+pub(super) struct Fix {
+    pub(super) customer: Option<String>,
+    pub(super) prices: Vec<Product>,
+    pub(super) expires: SystemTime,
 }
 
 /// The price fixes by token, and how long a new one lives.
 pub struct Fixes {
     token_ttl: Duration,
-    live: HashMap<String, Fix>,
+    pub(super) live: HashMap<String, Fix>,
 }
 
 impl Fixes {
