@@ -14,6 +14,7 @@ use super::world::{Genesis, SIMULATED, Shared, World};
 use crate::contract::{Contract, Spec};
 use crate::error::SpecError;
 use crate::load::Loaded;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -105,7 +106,11 @@ impl Default for Sandbox {
             password: PASSWORD.into(),
             nonce_lifetime: Duration::from_secs(300),
             digest_algorithms: DigestAlgorithms::Both,
-            log: Arc::new(|line| eprintln!("{line}")),
+            // Not `eprintln!`, which panics when whoever reads stderr has gone: the
+            // sandbox keeps serving, its log lost.
+            log: Arc::new(|line| {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }),
             seed: 0,
             token_ttl: TOKEN_TTL,
             clock: Clock::system(),

@@ -6,9 +6,11 @@ use super::builder::{PASSWORD, Sandbox, TOKEN_TTL, USERNAME};
 use super::digest::DigestAlgorithms;
 use super::faults::Fault;
 use std::ffi::OsString;
+use std::fmt::Display;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// The help `--help` prints: every flag [`run`] reads.
@@ -72,8 +74,9 @@ enum Parsed {
 }
 
 impl Options {
-    /// Reads `--flag value` and `--flag=value`; a mistake is one line saying what.
-    fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, String> {
+    /// Reads `--flag value` and `--flag=value` with lexopt; a mistake is one line saying what.
+    fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, lexopt::Error> {
+        use lexopt::prelude::*;
         let mut options = Options {
             addr: SocketAddr::from(([127, 0, 0, 1], 4010)),
             username: USERNAME.into(),
@@ -86,58 +89,23 @@ impl Options {
             token_ttl: TOKEN_TTL.as_secs(),
             faults: Vec::new(),
         };
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let arg = arg.into_string().map_err(|_| "an argument is not valid UTF-8".to_string())?;
-            if arg == "-h" || arg == "--help" {
-                return Ok(Parsed::Help);
-            }
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
-                _ => (arg, None),
-            };
-            let known = [
-                "--addr",
-                "--username",
-                "--password",
-                "--nonce-lifetime",
-                "--digest-algorithm",
-                "--spec",
-                "--recordings",
-                "--seed",
-                "--token-ttl",
-                "--fault",
-            ];
-            if !known.contains(&flag.as_str()) {
-                return Err(format!("unexpected argument `{flag}` (--help lists the flags)"));
-            }
-            let value = match inline {
-                Some(value) => value,
-                None => args
-                    .next()
-                    .and_then(|value| value.into_string().ok())
-                    .ok_or_else(|| format!("{flag} needs a value"))?,
-            };
-            let number = |value: &str| {
-                value.parse::<u64>().map_err(|_| format!("{flag}: `{value}` is not a whole number"))
-            };
-            match flag.as_str() {
-                "--addr" => {
-                    options.addr =
-                        value.parse().map_err(|_| format!("--addr: `{value}` is not an address and port"))?;
+        let mut parser = lexopt::Parser::from_args(args);
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Parsed::Help),
+                Long("addr") => options.addr = value(&mut parser, "--addr")?,
+                Long("username") => options.username = parser.value()?.string()?,
+                Long("password") => options.password = Some(parser.value()?.string()?),
+                Long("nonce-lifetime") => options.nonce_lifetime = value(&mut parser, "--nonce-lifetime")?,
+                Long("digest-algorithm") => {
+                    options.digest_algorithms = value(&mut parser, "--digest-algorithm")?
                 }
-                "--username" => options.username = value,
-                "--password" => options.password = Some(value),
-                "--nonce-lifetime" => options.nonce_lifetime = number(&value)?,
-                "--digest-algorithm" => {
-                    options.digest_algorithms =
-                        value.parse().map_err(|e| format!("--digest-algorithm: {e}"))?;
-                }
-                "--spec" => options.spec = Some(value.into()),
-                "--recordings" => options.recordings = Some(value.into()),
-                "--seed" => options.seed = number(&value)?,
-                "--token-ttl" => options.token_ttl = number(&value)?,
-                _ => options.faults.push(value.parse().map_err(|e| format!("--fault {value}: {e}"))?),
+                Long("spec") => options.spec = Some(parser.value()?.into()),
+                Long("recordings") => options.recordings = Some(parser.value()?.into()),
+                Long("seed") => options.seed = value(&mut parser, "--seed")?,
+                Long("token-ttl") => options.token_ttl = value(&mut parser, "--token-ttl")?,
+                Long("fault") => options.faults.push(value(&mut parser, "--fault")?),
+                _ => return Err(arg.unexpected()),
             }
         }
         Ok(Parsed::Run(options))
@@ -161,6 +129,15 @@ impl Options {
     }
 }
 
+/// The next value, read as a `T`; a value that is not one names the flag.
+fn value<T: FromStr>(parser: &mut lexopt::Parser, flag: &str) -> Result<T, lexopt::Error>
+where
+    T::Err: Display,
+{
+    use lexopt::prelude::*;
+    parser.value()?.parse_with(|text| text.parse::<T>().map_err(|e| format!("{flag}: {e}")))
+}
+
 /// Runs the sandbox command on `args` (without the program's name): serves until the
 /// process is stopped. Exit status 2 for a command line it cannot read, 1 when the
 /// sandbox cannot start; `--help` prints the flags.
@@ -171,8 +148,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             print!("{HELP}");
             return ExitCode::SUCCESS;
         }
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            eprintln!("error: {error} (--help lists the flags)");
             return ExitCode::from(2);
         }
     };
