@@ -74,6 +74,44 @@ async fn changes_need_the_credentials_and_views_do_not() {
     }
 }
 
+/// The attribute values and CSS `url(...)`s in a page: what a browser would load.
+fn loaded(page: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for opener in ["src=\"", "href=\"", "src='", "href='", "url("] {
+        let closer = if opener == "url(" { ')' } else { opener.chars().last().unwrap_or('"') };
+        for (at, _) in page.match_indices(opener) {
+            let rest = &page[at + opener.len()..];
+            found.push(&rest[..rest.find(closer).unwrap_or(rest.len())]);
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_dashboard_is_one_page_that_loads_nothing_from_elsewhere() {
+    let running = start().await;
+    for path in ["/_sandbox/", "/_sandbox"] {
+        let reply = raw(&running, "GET", path, b"", false).await;
+        let (head, page) = reply.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
+        assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
+        let policy = head.lines().find_map(|l| l.strip_prefix("content-security-policy: ")).unwrap();
+        for directive in ["default-src 'self'", "script-src 'unsafe-inline'", "style-src 'unsafe-inline'"] {
+            assert!(policy.contains(directive), "{policy}");
+        }
+        assert!(page.starts_with("<!doctype html>") && page.contains("/_sandbox/state"), "{page}");
+        let loads = loaded(page);
+        assert!(loads.contains(&"data:,"), "the check reads the page's attributes: {loads:?}");
+        assert!(loads.iter().all(|url| !url.contains("http") && !url.starts_with("//")), "{loads:?}");
+        // Every value goes in as text: nothing in the script parses markup.
+        for markup in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"] {
+            assert!(!page.contains(markup), "{markup}");
+        }
+    }
+    let reply = raw(&running, "POST", "/_sandbox/", b"", false).await;
+    assert!(reply.starts_with("HTTP/1.1 405") && reply.contains("allow: GET"), "{reply}");
+}
+
 #[tokio::test]
 async fn unknown_paths_wrong_methods_and_bad_bodies_are_the_apis_refusals() {
     let running = start().await;
@@ -258,6 +296,11 @@ async fn the_log_shows_exchanges_without_their_values() {
     assert_eq!(refused["findings"][0]["kind"], "wrong-type", "{refused}");
     assert!(refused["at_unix_ms"].is_u64() && refused["path"] == "/partner/customer", "{refused}");
     assert_eq!(running.exchanges(), *exchanges, "the Rust control reads the same log");
+    // The sandbox's clock, which the dashboard counts a price fix's time left from.
+    let (_, clock) = signed(&running, "POST", "/_sandbox/clock", json!({"advance_seconds": 3600})).await;
+    let (_, log) = view(&running, "/_sandbox/log").await;
+    let (moved, read) = (clock["data"]["now_unix_ms"].as_u64().unwrap(), log["data"]["now_unix_ms"].as_u64());
+    assert!(read.is_some_and(|read| read >= moved && read < moved + 60_000), "{moved} {log}");
 }
 
 /// A request with more violations than an entry keeps: the first ones and a count.

@@ -303,6 +303,9 @@ impl State {
         body: Incoming,
         started: Instant,
     ) -> Response<Full<Bytes>> {
+        if route == Ok(Route::Dashboard) {
+            return super::control::dashboard_page();
+        }
         let reply = match route {
             Err(Unrouted::NotFound) => {
                 Reply::plain(StatusCode::NOT_FOUND, envelope(404, "No such control"), "no control")

@@ -20,6 +20,8 @@ pub const PREFIX: &str = "/_sandbox";
 /// One control, as a path and method name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
+    /// The page a person reads the sandbox on (HTML, served by [`super::dashboard`]).
+    Dashboard,
     Reset,
     Clock,
     Balances,
@@ -50,6 +52,7 @@ impl Route {
             name => name.strip_prefix('/')?,
         };
         let (allowed, route) = match name.trim_end_matches('/') {
+            "" => ("GET", (method == "GET").then_some(Route::Dashboard)),
             "reset" => ("POST", (method == "POST").then_some(Route::Reset)),
             "clock" => ("POST", (method == "POST").then_some(Route::Clock)),
             "balances" => ("PUT", (method == "PUT").then_some(Route::Balances)),
@@ -79,7 +82,7 @@ impl Route {
 
     /// Whether it changes the sandbox, and so needs its credentials.
     pub fn changes(self) -> bool {
-        !matches!(self, Route::ReadState | Route::Log | Route::ReadFaults)
+        !matches!(self, Route::Dashboard | Route::ReadState | Route::Log | Route::ReadFaults)
     }
 
     /// The largest body it reads.
@@ -90,6 +93,7 @@ impl Route {
     /// How the log names it.
     pub fn name(self) -> &'static str {
         match self {
+            Route::Dashboard => "dashboard",
             Route::Reset => "reset",
             Route::Clock => "clock",
             Route::Balances => "balances",
@@ -122,6 +126,8 @@ impl Route {
 
     fn run(self, controls: &Controls, body: &Value) -> Result<Value, Refusal> {
         match self {
+            // Never asked for JSON: the server answers it with the page.
+            Route::Dashboard => Ok(Value::Null),
             Route::Reset => {
                 controls.reset();
                 Ok(Value::Null)
@@ -131,8 +137,7 @@ impl Route {
                     return refuse("advance_seconds", "a whole number of seconds, 0 or more");
                 };
                 let now = controls.advance(Duration::from_secs(seconds))?;
-                let now_ms = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-                Ok(json!({"now_unix_ms": now_ms}))
+                Ok(json!({"now_unix_ms": unix_ms(now)}))
             }
             Route::Balances => {
                 let holder = match body.get("customer") {
@@ -178,7 +183,10 @@ impl Route {
                 controls.restore(body)?;
                 Ok(Value::Null)
             }
-            Route::Log => Ok(json!({"exchanges": controls.exchanges()})),
+            // With the sandbox's clock, which a price fix's time left is counted from.
+            Route::Log => {
+                Ok(json!({"exchanges": controls.exchanges(), "now_unix_ms": unix_ms(controls.clock.now())}))
+            }
             Route::ReadFaults => {
                 let faults: Vec<String> = controls.faults().iter().map(Fault::to_string).collect();
                 Ok(json!({"faults": faults}))
@@ -202,6 +210,10 @@ impl Route {
             }
         }
     }
+}
+
+fn unix_ms(at: SystemTime) -> u64 {
+    at.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
 fn refuse<T>(field: &str, message: &str) -> Result<T, Refusal> {
