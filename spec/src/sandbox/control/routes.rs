@@ -116,6 +116,11 @@ impl Route {
         }
         match self.run(controls, &body) {
             Ok(data) => (StatusCode::OK, json!({"success": true, "code": 0, "message": "", "data": data})),
+            // A fault (a panic, or a change that could not be saved) names no field:
+            // the sandbox failed, not the request.
+            Err(refusal) if refusal.field.is_empty() => {
+                (StatusCode::INTERNAL_SERVER_ERROR, envelope(500, &refusal.message))
+            }
             Err(refusal) => (StatusCode::UNPROCESSABLE_ENTITY, refusal_envelope(&refusal)),
         }
     }
@@ -123,7 +128,7 @@ impl Route {
     fn run(self, controls: &Controls, body: &Value) -> Result<Value, Refusal> {
         match self {
             Route::Reset => {
-                controls.reset();
+                controls.reset()?;
                 Ok(Value::Null)
             }
             Route::Clock => {
