@@ -6,15 +6,15 @@
 use minted_spec::sandbox::{Clock, Holder, Running, Sandbox, StartError};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 use support::signed_at;
 
+#[path = "support/child.rs"]
+mod child;
 #[path = "support/raw.rs"]
 mod support;
 
@@ -38,25 +38,10 @@ impl Drop for Killed {
 
 /// `minted-sandbox --state file` on a free port: the child and its address.
 fn start_child(file: &Path) -> (Killed, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_minted-sandbox"))
-        .args(["--addr", "127.0.0.1:0", "--state"])
-        .arg(file)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let (sender, lines) = std::sync::mpsc::channel();
-    // Drained to the end: a closed pipe would fail the sandbox's next log line.
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = sender.send(line);
-        }
-    });
-    // A line that never comes fails the test instead of hanging it.
-    let first = lines.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
-    let addr = first.strip_prefix("sandbox on http://").and_then(|rest| rest.split_whitespace().next());
-    let addr = addr.and_then(|addr| addr.parse().ok()).unwrap_or_else(|| panic!("no address: {first}"));
-    (Killed(child), addr)
+    let folder = file.parent().unwrap();
+    let (child, addr) = child::start(&["--state".as_ref(), file.as_os_str()], folder);
+    let child = Killed(child);
+    (child, addr.unwrap_or_else(|line| panic!("no address: {line}")))
 }
 
 const BUYS: usize = 200;

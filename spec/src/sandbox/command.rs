@@ -73,7 +73,7 @@ struct Options {
 
 /// What the command line asks for.
 enum Parsed {
-    Run(Options),
+    Run(Box<Options>),
     Help,
 }
 
@@ -114,7 +114,7 @@ impl Options {
                 _ => return Err(arg.unexpected()),
             }
         }
-        Ok(Parsed::Run(options))
+        Ok(Parsed::Run(Box::new(options)))
     }
 
     fn sandbox(&self) -> Sandbox {
