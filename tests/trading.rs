@@ -173,7 +173,7 @@ async fn the_same_seed_quotes_the_same_prices_and_reset_forgets() {
     first.create_customer(&serde_json::json!({"external_id": "SEEDED"})).unwrap();
     first.set_balance(Holder::Customer("SEEDED"), "MAU", Decimal::from(3)).unwrap();
     assert_eq!(balance(&first_client, "SEEDED", "MAU").await, Decimal::from(3));
-    first.reset();
+    first.reset().unwrap();
     let gone = first_client.get_customer_balance().customer_external_id("SEEDED").send().await.unwrap_err();
     assert_eq!(refusal(gone).1, ["path.customer_external_id"]);
     assert_eq!(quotes(fix(&first_client, None).await), quotes(a), "the feed starts again at its seed");

@@ -6,6 +6,12 @@
 //! latency on 1 connection, quiet and after 50,000 unauthenticated requests have each
 //! been issued a nonce (the sandbox keeps at most 10,000).
 //!
+//! Then buys (`POST /partner/order/digital/buy`, each its own `external_id`, one gram
+//! of gold) on 1 connection, into a sandbox with `--state` (every buy saved to disk
+//! before its answer) and one without, in alternating rounds: the ratio is what the
+//! durable state costs a change. The state file is under the target folder (the
+//! bench's `CARGO_TARGET_TMPDIR`); its cost grows with the state, which these buys grow.
+//!
 //! The baseline, measured in the same run on the same runtime and loopback, is a bare
 //! hyper 1 http1 server with the sandbox's connection settings that answers every
 //! request with the sandbox's own 200 (same body and headers), without auth, routing
@@ -214,6 +220,49 @@ async fn baseline(answer: Reply) -> SocketAddr {
     addr
 }
 
+const BUY_PATH: &str = "/partner/order/digital/buy";
+const BUYS: usize = 2_000;
+
+/// `POST path` with `body`, answering `nonce` with count `nc` (SHA-256, qop=auth).
+fn post(path: &str, body: &str, (nonce, opaque): (&str, &str), nc: usize) -> Vec<u8> {
+    let ha1 = hex(&Sha256::digest(format!("{USERNAME}:{REALM}:{PASSWORD}")));
+    let ha2 = hex(&Sha256::digest(format!("POST:{path}")));
+    let nc = format!("{nc:08x}");
+    let response = hex(&Sha256::digest(format!("{ha1}:{nonce}:{nc}:bench:auth:{ha2}")));
+    let authorization = format!(
+        r#"Digest username="{USERNAME}", realm="{REALM}", uri="{path}", algorithm=SHA-256, nonce="{nonce}", nc={nc}, cnonce="bench", qop=auth, response="{response}", opaque="{opaque}""#
+    );
+    let headers = "Host: 127.0.0.1\r\napi-version: 2\r\nContent-Type: application/json\r\n";
+    let length = body.len();
+    format!("POST {path} HTTP/1.1\r\n{headers}Authorization: {authorization}\r\nContent-Length: {length}\r\n\r\n{body}")
+        .into_bytes()
+}
+
+/// A challenged connection to a sandbox with customer `BENCH` and a price token for them,
+/// and the buys to send on it, built ahead so that the client's hashing is not timed.
+async fn buyer(addr: SocketAddr, n: usize) -> (Conn, Vec<Vec<u8>>) {
+    let stream = TcpStream::connect(addr).await.expect("the server accepts");
+    stream.set_nodelay(true).expect("TCP_NODELAY");
+    let mut conn = BufReader::new(stream);
+    let reply = send(&mut conn, &request(None)).await;
+    let mut challenges = reply.headers.iter().filter(|(name, _)| name == "www-authenticate");
+    let (_, sha256) = challenges.find(|(_, v)| v.contains("algorithm=SHA-256")).expect("SHA-256");
+    let challenge = (param(sha256, "nonce"), param(sha256, "opaque"));
+    let fix = r#"{"type": "digital", "customer_external_id": "BENCH"}"#;
+    let fixed = ok(send(&mut conn, &post("/partner/pricefix", fix, challenge, 1)).await);
+    let fixed: serde_json::Value = serde_json::from_slice(&fixed.body).expect("JSON");
+    let token = fixed["data"]["token"].as_str().expect("a token");
+    let customer = r#"{"external_id": "BENCH", "firstname": "Ada", "lastname": "Lovelace", "email": "ada@example.org", "phone": "+440000000000", "identity_number": "000"}"#;
+    let buys = (0..n).map(|i| {
+        let body = format!(
+            r#"{{"price_token": "{token}", "external_id": "BUY-{i}", "customer": {customer}, "items": [{{"sku": "GAU", "amount": 1}}]}}"#
+        );
+        post(BUY_PATH, &body, challenge, i + 2)
+    });
+    let buys = buys.collect();
+    (conn, buys)
+}
+
 fn main() {
     // The servers on their own worker threads, apart from the client's, so that the
     // sandbox's hashing and checking is not counted against the client.
@@ -239,6 +288,38 @@ fn main() {
         sandbox_many.add(client.block_on(measure(quiet, CONNECTIONS, PER_CONNECTION / ROUNDS)));
         bare_many.add(client.block_on(measure(bare, CONNECTIONS, PER_CONNECTION / ROUNDS)));
     }
+
+    let state = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-requests-state.json");
+    let _ = std::fs::remove_file(&state);
+    let customer = serde_json::json!({"external_id": "BENCH"});
+    let (kept, fleeting) = (
+        server
+            .block_on(Sandbox::default().log(|_| {}).state_file(&state).start(LOOPBACK.into()))
+            .expect("it starts"),
+        start(),
+    );
+    let [mut kept_buys, mut fleeting_buys] = std::array::from_fn(|_| Run::default());
+    let (mut kept_conn, kept_requests) = client.block_on(async {
+        kept.create_customer(&customer).expect("a customer");
+        buyer(kept.addr(), BUYS).await
+    });
+    let (mut fleeting_conn, fleeting_requests) = client.block_on(async {
+        fleeting.create_customer(&customer).expect("a customer");
+        buyer(fleeting.addr(), BUYS).await
+    });
+    for (kept_round, fleeting_round) in
+        kept_requests.chunks(BUYS / ROUNDS).zip(fleeting_requests.chunks(BUYS / ROUNDS))
+    {
+        for (conn, requests, run) in [
+            (&mut kept_conn, kept_round, &mut kept_buys),
+            (&mut fleeting_conn, fleeting_round, &mut fleeting_buys),
+        ] {
+            let started = Instant::now();
+            let latencies = client.block_on(timed(conn, requests));
+            run.add(Run { elapsed: started.elapsed(), latencies });
+        }
+    }
+    let state_bytes = std::fs::metadata(&state).map_or(0, |m| m.len());
 
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
@@ -266,5 +347,14 @@ answer (same status, body and headers) to every request, without auth, routing o
         "with {ISSUED} issued: median {:.2}x, p99 {:.2}x the quiet sandbox's",
         loaded_one.percentile(50) / sandbox_one.percentile(50),
         loaded_one.percentile(99) / sandbox_one.percentile(99),
+    );
+
+    println!("\nPOST {BUY_PATH}, 1 connection, {BUYS} buys of 1 g, each its own external_id\n");
+    println!("{:<46} {:>8} {:>11} {:>11}", "", "buys/s", "median", "p99");
+    kept_buys.row("sandbox --state (saved before each answer)");
+    fleeting_buys.row("sandbox without --state");
+    println!(
+        "--state/without: buys/s {:.2}; the state file ended at {state_bytes} bytes",
+        kept_buys.rate() / fleeting_buys.rate()
     );
 }

@@ -2,40 +2,20 @@
 //! serves from the spec and recordings built into it, behind Digest.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
+#[path = "support/child.rs"]
+mod child;
 #[path = "support/raw.rs"]
 mod support;
 
 /// The command, started in an empty folder: the child and the address it serves on.
 fn start(args: &[&str]) -> (Child, Result<SocketAddr, String>) {
-    let empty = tempdir();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_minted-sandbox"))
-        .args(["--addr", "127.0.0.1:0"])
-        .args(args)
-        .current_dir(&empty)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let (sender, lines) = std::sync::mpsc::channel();
-    // Drained to the end: a closed pipe would fail the sandbox's next log line.
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = sender.send(line);
-        }
-    });
-    // A line that never comes fails the test instead of hanging it.
-    let first = lines.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
-    let addr = first
-        .strip_prefix("sandbox on http://")
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|addr| addr.parse().ok())
-        .ok_or(first);
-    (child, addr)
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    child::start(&args, &tempdir())
 }
 
 /// A new, empty folder under the test's target directory.

@@ -7,7 +7,7 @@ use minted_spec::sandbox::limits::{FINDINGS_KEPT_PER_EXCHANGE, STATE_BODY_LIMIT}
 use minted_spec::sandbox::{Holder, Running};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use support::{authorization, exchange, start};
+use support::{authorization, exchange, read, start};
 
 #[path = "support/raw.rs"]
 mod support;
@@ -22,14 +22,6 @@ async fn raw(running: &Running, method: &str, path: &str, body: &[u8], signed: b
     .into_bytes();
     request.extend_from_slice(body);
     exchange(running, &request).await
-}
-
-/// The status and the JSON body of a reply.
-fn read(reply: &str) -> (u16, Value) {
-    let status = reply.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body =
-        serde_json::from_str(reply.split("\r\n\r\n").nth(1).unwrap_or_default()).unwrap_or(Value::Null);
-    (status, body)
 }
 
 /// A control with the credentials: its status and envelope.

@@ -10,6 +10,7 @@ use super::faults::{Armed, Fault, FaultError};
 use super::limits::MAX_TOKEN_TTL;
 use super::running::{Running, Sources};
 use super::server::{Log, State, Transform};
+use super::store::Store;
 use super::world::{Genesis, SIMULATED, Shared, World};
 use crate::contract::{Contract, Spec};
 use crate::error::SpecError;
@@ -42,6 +43,14 @@ pub enum StartError {
     /// The faults cannot be armed: an operation the spec served does not have, too
     /// many, or an operation's probabilities over 1.
     Faults(FaultError),
+    /// The state file ([`Sandbox::state_file`]) cannot be read, resumed or written:
+    /// which file, and why. A file that is there is never silently discarded.
+    State {
+        /// The state file.
+        file: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for StartError {
@@ -57,6 +66,9 @@ impl std::fmt::Display for StartError {
                 MAX_TOKEN_TTL.as_secs()
             ),
             StartError::Faults(error) => write!(f, "the faults cannot be armed: {error}"),
+            StartError::State { file, reason } => {
+                write!(f, "the state file {} cannot be used: {reason}", file.display())
+            }
         }
     }
 }
@@ -67,7 +79,7 @@ impl std::error::Error for StartError {
             StartError::Spec(error) => Some(error),
             StartError::Bind(error) => Some(error),
             StartError::Faults(error) => Some(error),
-            StartError::Recordings(_) | StartError::TokenTtl(_) => None,
+            StartError::Recordings(_) | StartError::TokenTtl(_) | StartError::State { .. } => None,
         }
     }
 }
@@ -89,6 +101,7 @@ pub struct Sandbox {
     check_answers: bool,
     transform: Option<Transform>,
     faults: Vec<Fault>,
+    state_file: Option<PathBuf>,
 }
 
 /// How long a price token lives unless told otherwise: the docs' "about 240" seconds.
@@ -117,6 +130,7 @@ impl Default for Sandbox {
             check_answers: false,
             transform: None,
             faults: Vec::new(),
+            state_file: None,
         }
     }
 }
@@ -211,6 +225,16 @@ impl Sandbox {
         self
     }
 
+    /// Keeps the state in `file`: every change the API acknowledges is saved there
+    /// before its answer is sent, and a start with the same file resumes the world,
+    /// the feed's position, the live price tokens and a manual clock's time. A missing
+    /// file is a fresh start; one that cannot be read stops the start
+    /// ([`StartError::State`]). See `spec/SANDBOX.md`, "State".
+    pub fn state_file(mut self, file: impl Into<PathBuf>) -> Sandbox {
+        self.state_file = Some(file.into());
+        self
+    }
+
     /// Reads the spec and recordings, then serves on `addr` (port 0 picks a free
     /// port) from a task of the current tokio runtime until the handle is dropped.
     pub async fn start(self, addr: SocketAddr) -> Result<Running, StartError> {
@@ -233,7 +257,15 @@ impl Sandbox {
         let answers = Answers::load(&spec, &contract, recordings).map_err(StartError::Recordings)?;
         let recorded = |operation: &str| answers.recorded_data(operation);
         let genesis = Genesis::recorded(self.seed, self.token_ttl, recorded, answers.recorded_customer_ids());
-        let world = Arc::new(Shared::new(World::new(genesis)));
+        let mut world = World::new(genesis);
+        let world = Arc::new(match &self.state_file {
+            None => Shared::new(world),
+            Some(file) => {
+                let store = Store::open(file, &mut world, &self.clock)
+                    .map_err(|reason| StartError::State { file: file.clone(), reason })?;
+                Shared::kept(world, Box::new(store))
+            }
+        });
         let (recorded, shaped) = answers.sources();
         let not_simulated = |ops: Vec<&str>| ops.iter().filter(|op| !SIMULATED.contains(op)).count();
         let sources = Sources {

@@ -8,8 +8,9 @@ use std::time::{Duration, SystemTime};
 #[derive(Clone, Debug)]
 pub struct Clock(Arc<Mutex<Kind>>);
 
-#[derive(Debug)]
-enum Kind {
+/// What a clock is and where it stands, as the state file keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
     /// The system's time, moved forward by what [`Clock::advance`] added.
     System { ahead: Duration },
     /// A time that moves only by [`Clock::advance`].
@@ -48,6 +49,22 @@ impl Clock {
         match &*self.0.lock().unwrap_or_else(PoisonError::into_inner) {
             Kind::System { ahead } => SystemTime::now().checked_add(*ahead).unwrap_or_else(SystemTime::now),
             Kind::Manual { now } => *now,
+        }
+    }
+}
+
+impl Clock {
+    /// What it is and where it stands now.
+    pub(super) fn kind(&self) -> Kind {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Puts it where `kind` stood, when it is of the same kind (a manual clock is not
+    /// made a system one, nor the other way).
+    pub(super) fn resume(&self, kind: Kind) {
+        let mut current = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if std::mem::discriminant(&*current) == std::mem::discriminant(&kind) {
+            *current = kind;
         }
     }
 }

@@ -45,6 +45,9 @@ Options:
       --digest-algorithm <md5|sha-256|both>
                                     The Digest challenges offered: both is MD5 first (what
                                     every common client answers), then SHA-256 [default: both]
+      --state <FILE>                Keeps the state in FILE: every acknowledged change is
+                                    saved before its answer, and a restart with the same
+                                    FILE resumes it (a missing FILE starts fresh)
       --fault <OPERATION:KIND:PROBABILITY[:DURATION]>
                                     A fault on an operation (its operationId): buy:lose:0.3,
                                     buy:reset:0.1, buy:503:0.1, buy:delay:0.2:5s. Repeatable;
@@ -65,11 +68,12 @@ struct Options {
     seed: u64,
     token_ttl: u64,
     faults: Vec<Fault>,
+    state: Option<PathBuf>,
 }
 
 /// What the command line asks for.
 enum Parsed {
-    Run(Options),
+    Run(Box<Options>),
     Help,
 }
 
@@ -88,6 +92,7 @@ impl Options {
             seed: 0,
             token_ttl: TOKEN_TTL.as_secs(),
             faults: Vec::new(),
+            state: None,
         };
         let mut parser = lexopt::Parser::from_args(args);
         while let Some(arg) = parser.next()? {
@@ -104,11 +109,12 @@ impl Options {
                 Long("recordings") => options.recordings = Some(parser.value()?.into()),
                 Long("seed") => options.seed = value(&mut parser, "--seed")?,
                 Long("token-ttl") => options.token_ttl = value(&mut parser, "--token-ttl")?,
+                Long("state") => options.state = Some(parser.value()?.into()),
                 Long("fault") => options.faults.push(value(&mut parser, "--fault")?),
                 _ => return Err(arg.unexpected()),
             }
         }
-        Ok(Parsed::Run(options))
+        Ok(Parsed::Run(Box::new(options)))
     }
 
     fn sandbox(&self) -> Sandbox {
@@ -118,6 +124,9 @@ impl Options {
         }
         if let Some(recordings) = &self.recordings {
             sandbox = sandbox.recordings(recordings);
+        }
+        if let Some(state) = &self.state {
+            sandbox = sandbox.state_file(state);
         }
         sandbox
             .credentials(&self.username, self.password.as_deref().unwrap_or(PASSWORD))

@@ -32,6 +32,7 @@ mod faults;
 pub mod limits;
 mod running;
 mod server;
+mod store;
 mod world;
 
 pub use builder::{PASSWORD, REALM, Sandbox, StartError, TOKEN_TTL, USERNAME};

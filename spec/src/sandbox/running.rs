@@ -66,8 +66,11 @@ impl Running {
 
     /// Forgets every change: back to the recordings' customers and orders, with the
     /// feed at its seed and no price fixes. The clock is not moved back.
-    pub fn reset(&self) {
-        self.controls.reset();
+    ///
+    /// With a [state file](crate::sandbox::Sandbox::state_file), refused when the
+    /// reset cannot be saved to it; the state before it is then kept.
+    pub fn reset(&self) -> Result<(), Refusal> {
+        self.controls.reset()
     }
 
     /// Creates a customer as `POST /partner/customer` would (`body` is its request

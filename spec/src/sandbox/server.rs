@@ -9,7 +9,7 @@ use super::faults::{FaultKind, duration_text};
 use super::limits::{
     ANSWER_FINDINGS_KEPT, BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT,
 };
-use super::world::{Refusal, answer};
+use super::world::{Fault, Refusal, answer};
 use crate::check::Checker;
 use crate::contract::Contract;
 use crate::contract::Operation;
@@ -380,14 +380,20 @@ impl State {
             };
         }
         let now = self.controls.clock.now();
-        let answered = self
-            .controls
-            .world
-            .with(|world| answer(world, operation, path_values, &request.query, request.body.json(), now));
+        // A GET changes nothing a restart must see; any other call's success is saved.
+        let changes = !matches!(request.method.as_str(), "GET" | "HEAD");
+        let answered = self.controls.world.change(
+            |world| answer(world, operation, path_values, &request.query, request.body.json(), now),
+            |answered| changes && matches!(answered, Some(Ok(_))),
+        );
         match answered {
             Err(fault) => {
                 let body = envelope(500, &fault.to_string());
-                return Reply::plain(StatusCode::INTERNAL_SERVER_ERROR, body, "fault: the state was reset");
+                let note = match fault {
+                    Fault::Panicked => "fault: the state was reset",
+                    Fault::Unsaved => "fault: the change could not be saved, and was undone",
+                };
+                return Reply::plain(StatusCode::INTERNAL_SERVER_ERROR, body, note);
             }
             Ok(Some(Ok(data))) => {
                 let body = json!({ "data": data, "success": true, "code": 0, "message": "" });

@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each includer uses its part")]
 
 use minted_spec::sandbox::{Running, Sandbox};
+use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -14,7 +15,13 @@ pub async fn start() -> Running {
 
 /// Sends raw bytes on a new connection and reads until the server closes it.
 pub async fn exchange(running: &Running, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(running.addr()).await.unwrap();
+    exchange_at(running.addr(), request).await
+}
+
+/// Sends raw bytes to `addr` on a new connection and reads until the server closes it
+/// (empty when it cannot connect).
+pub async fn exchange_at(addr: SocketAddr, request: &[u8]) -> String {
+    let Ok(mut stream) = TcpStream::connect(addr).await else { return String::new() };
     // A server that answers early may close before the whole request is written.
     let _ = stream.write_all(request).await;
     let mut reply = Vec::new();
@@ -25,8 +32,41 @@ pub async fn exchange(running: &Running, request: &[u8]) -> String {
 /// An `Authorization` header line for `method path`: the answer (by the http-auth
 /// crate, as a client would) to the challenge the sandbox gives a bodiless request.
 pub async fn authorization(running: &Running, method: &str, path: &str) -> String {
+    authorization_at(running.addr(), method, path).await
+}
+
+/// [`authorization`] for the sandbox at `addr`; empty when it gives no challenge.
+pub async fn authorization_at(addr: SocketAddr, method: &str, path: &str) -> String {
     let bodiless = format!("{method} {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n");
-    answer(&exchange(running, bodiless.as_bytes()).await, method, path)
+    let challenged = exchange_at(addr, bodiless.as_bytes()).await;
+    if !challenged.starts_with("HTTP/1.1 401") {
+        return String::new();
+    }
+    answer(&challenged, method, path)
+}
+
+/// `method path` with a JSON `body` (none when null) and the credentials, to the
+/// sandbox at `addr`: the status (0 when nothing came back) and the JSON body.
+pub async fn signed_at(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let auth = authorization_at(addr, method, path).await;
+    let body = if body.is_null() { String::new() } else { body.to_string() };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: sandbox\r\napi-version: 2\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{auth}Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    read(&exchange_at(addr, request.as_bytes()).await)
+}
+
+/// The status (0 for none) and the JSON body of a raw reply.
+pub fn read(reply: &str) -> (u16, serde_json::Value) {
+    let status = reply.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
 }
 
 /// The `Authorization` header line answering the challenges of a raw 401 `challenged`,

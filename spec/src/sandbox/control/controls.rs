@@ -24,9 +24,10 @@ pub struct Controls {
 
 impl Controls {
     /// Back to the recordings' customers and orders, the feed at its seed, no fixes.
-    pub fn reset(&self) {
-        // A fault while resetting resets it all the same.
-        let _ = self.world.with(World::reset);
+    /// Refused only when the reset cannot be saved to the state file (the state before
+    /// it is kept).
+    pub fn reset(&self) -> Result<(), Refusal> {
+        Ok(self.world.change(World::reset, |_| true)?)
     }
 
     /// Moves the clock forward by at most [`MAX_CLOCK_ADVANCE`]; the time it then reads.
@@ -38,23 +39,24 @@ impl Controls {
                 message: format!("the clock moves at most {most} s (ten years) at a time"),
             });
         }
-        self.clock.advance(by);
+        // Under the world's lock, so that the clock's move is saved as one change.
+        self.world.change(|_| self.clock.advance(by), |_| true)?;
         Ok(self.clock.now())
     }
 
     /// Creates a customer as `POST /partner/customer` would.
     pub fn create_customer(&self, body: &Value) -> Result<(), Refusal> {
-        self.world.with(|world| world.create_customer(body).map(drop))?
+        self.world.change(|world| world.create_customer(body).map(drop), Result::is_ok)?
     }
 
     /// Seeds an open basket; its cart token.
     pub fn add_basket(&self, customer: &str, items: &[(&str, Decimal)]) -> Result<String, Refusal> {
-        self.world.with(|world| world.add_basket(customer, items, self.clock.now()))?
+        self.world.change(|world| world.add_basket(customer, items, self.clock.now()), Result::is_ok)?
     }
 
     /// Sets one wallet's balance.
     pub fn set_balance(&self, holder: Holder<'_>, code: &str, amount: Decimal) -> Result<(), Refusal> {
-        self.world.with(|world| world.set_balance(holder, code, amount))?
+        self.world.change(|world| world.set_balance(holder, code, amount), Result::is_ok)?
     }
 
     /// One wallet's balance.
@@ -69,7 +71,7 @@ impl Controls {
 
     /// Replaces the whole state with a snapshot, or refuses it and changes nothing.
     pub fn restore(&self, snapshot: &Value) -> Result<(), Refusal> {
-        self.world.with(|world| world.restore(snapshot))?
+        self.world.change(|world| world.restore(snapshot), Result::is_ok)?
     }
 
     /// Replaces the armed faults, or refuses them whole and keeps those before.

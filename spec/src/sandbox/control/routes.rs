@@ -120,6 +120,11 @@ impl Route {
         }
         match self.run(controls, &body) {
             Ok(data) => (StatusCode::OK, json!({"success": true, "code": 0, "message": "", "data": data})),
+            // A fault (a panic, or a change that could not be saved) names no field:
+            // the sandbox failed, not the request.
+            Err(refusal) if refusal.field.is_empty() => {
+                (StatusCode::INTERNAL_SERVER_ERROR, envelope(500, &refusal.message))
+            }
             Err(refusal) => (StatusCode::UNPROCESSABLE_ENTITY, refusal_envelope(&refusal)),
         }
     }
@@ -129,7 +134,7 @@ impl Route {
             // Never asked for JSON: the server answers it with the page.
             Route::Dashboard => Ok(Value::Null),
             Route::Reset => {
-                controls.reset();
+                controls.reset()?;
                 Ok(Value::Null)
             }
             Route::Clock => {

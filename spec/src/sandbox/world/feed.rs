@@ -60,6 +60,18 @@ impl Feed {
         &self.current
     }
 
+    /// Where the walk stands: today's prices, and how far the seeded stream has been read
+    /// (in 32-bit words), for a restart to go on from.
+    pub fn position(&self) -> (&[Product], u128) {
+        (&self.current, self.rng.get_word_pos())
+    }
+
+    /// Goes on from a [`Feed::position`]: these prices, the stream read this far.
+    pub fn resume(&mut self, current: Vec<Product>, word_pos: u128) {
+        self.current = current;
+        self.rng.set_word_pos(word_pos);
+    }
+
     /// Random bytes for tokens and ids, from the same seeded stream.
     pub fn next_u64(&mut self) -> u64 {
         self.rng.next_u64()

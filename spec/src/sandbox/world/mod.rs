@@ -33,6 +33,6 @@ pub use values::{AMOUNT_PLACES, CASH, MONEY_PLACES};
 
 pub(super) use genesis::Genesis;
 pub(super) use operations::answer;
-pub(super) use shared::Shared;
+pub(super) use shared::{Durable, Fault, Shared};
 pub(super) use snapshot::decimal_from;
 pub(super) use state::World;

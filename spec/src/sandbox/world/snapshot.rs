@@ -4,6 +4,11 @@
 //! snapshot put back is checked whole against the same limits the calls are held to,
 //! and refused whole: a refused one changes nothing. The price feed and the clock are
 //! not state here: they stay where they are.
+//!
+//! A durable snapshot ([`World::durable`], what `--state` keeps on disk) is that
+//! snapshot with the feed's position too (its seed, today's prices and how far its
+//! seeded stream has been read), so that a restart quotes, and draws tokens, as the
+//! run before would have gone on to.
 
 use super::baskets::{Basket, Baskets};
 use super::customers::{Customer, Customers, Wallets, wallet_code, wallet_currency};
@@ -69,6 +74,43 @@ impl World {
             "orders": orders,
             "baskets": baskets,
         })
+    }
+
+    /// The snapshot with the feed's position: everything a restart resumes from.
+    pub fn durable(&self) -> Value {
+        let (current, word_pos) = self.feed.position();
+        let mut snapshot = self.snapshot();
+        snapshot["feed"] = json!({
+            "seed": self.genesis.seed,
+            "word_pos": word_pos.to_string(),
+            "prices": current.iter().map(product_json).collect::<Vec<_>>(),
+        });
+        snapshot
+    }
+
+    /// Replaces the state and the feed's position with a [`World::durable`] snapshot,
+    /// or refuses it whole and changes nothing. One of another seed, or of other
+    /// products, is refused: its stream and walk are not this sandbox's.
+    pub fn resume(&mut self, durable: &Value) -> Result<(), Refusal> {
+        let feed = durable.get("feed").unwrap_or(&Value::Null);
+        if feed.get("seed").and_then(Value::as_u64) != Some(self.genesis.seed) {
+            let message =
+                format!("the state was saved with another seed; this sandbox's is {}", self.genesis.seed);
+            return refuse("feed.seed", message);
+        }
+        let Some(word_pos) =
+            feed.get("word_pos").and_then(Value::as_str).and_then(|w| w.parse::<u128>().ok())
+        else {
+            return refuse("feed.word_pos", "a whole number, as text");
+        };
+        let prices = products_from(feed.get("prices"), "feed.prices")?;
+        let skus = |products: &[Product]| products.iter().map(|p| p.sku.clone()).collect::<Vec<_>>();
+        if skus(&prices) != skus(self.feed.recorded()) {
+            return refuse("feed.prices", "the state was saved with other products than this sandbox's");
+        }
+        self.restore(durable)?;
+        self.feed.resume(prices, word_pos);
+        Ok(())
     }
 
     /// Replaces the state with `snapshot`, or refuses it whole (naming the place at
