@@ -5,7 +5,7 @@
 //! The file is JSON: what `--write-baseline` writes, and what a review reads in a diff.
 
 use crate::anchor::{Anchor, field_path};
-use crate::report::Report;
+use crate::report::{Accepted, Report};
 use minted_spec::finding::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -15,22 +15,6 @@ use std::path::Path;
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq, Eq)]
 pub struct Baseline {
     pub accepted: Vec<Accepted>,
-}
-
-/// One accepted finding: its fingerprint (what is matched), and what it was, for the
-/// person reading the file.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct Accepted {
-    pub fingerprint: String,
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
-    /// Where in the exchange (and the spec's node, when it has one).
-    #[serde(rename = "where")]
-    pub at: String,
-    /// Why it is accepted: left empty for a person to fill in.
-    #[serde(default)]
-    pub reason: String,
 }
 
 impl Baseline {

@@ -1,12 +1,11 @@
 //! The end of a run: findings, a summary, and the exit status they make.
 
 use crate::anchor::Anchor;
-use crate::baseline::Accepted;
 use crate::inventory::Coverage;
 use minted_spec::exchange::Skipped;
 use minted_spec::finding::{Finding, Kind, Severity};
 use minted_spec::verify::Outcome;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -183,4 +182,21 @@ pub(crate) fn skip_reasons(skipped: &Skipped) -> [(usize, &'static str); 4] {
 
 pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
+/// One accepted finding, as a baseline file lists it (`crate::baseline`), and as a report
+/// names the stale ones: its fingerprint (what is matched), and what it was, for the
+/// person reading the file.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub fingerprint: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Where in the exchange (and the spec's node, when it has one).
+    #[serde(rename = "where")]
+    pub at: String,
+    /// Why it is accepted: left empty for a person to fill in.
+    #[serde(default)]
+    pub reason: String,
 }
