@@ -28,6 +28,7 @@ mod control;
 // and for the client's tests, whose mock servers check a client's answers with it.
 #[doc(hidden)]
 pub mod digest;
+mod envelope;
 mod faults;
 pub mod limits;
 mod running;

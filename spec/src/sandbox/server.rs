@@ -5,11 +5,12 @@
 use super::answers::{Answers, Source};
 use super::control::{Answered, Controls, Route, Unrouted};
 use super::digest::{Guard, Refusal as DigestRefusal};
+use super::envelope::{envelope, refusal_envelope};
 use super::faults::{FaultKind, duration_text};
 use super::limits::{
     ANSWER_FINDINGS_KEPT, BODY_LIMIT, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, INLINE_CHECK_LIMIT,
 };
-use super::world::{Fault, Refusal, answer};
+use super::world::{Fault, answer};
 use crate::check::Checker;
 use crate::contract::Contract;
 use crate::contract::Operation;
@@ -574,18 +575,6 @@ fn read_body(bytes: &[u8], content_type: Option<&HeaderValue>) -> Body {
         Ok(_) => Body::Invalid("a body not declared as application/json".into()),
         Err(e) => Body::Invalid(format!("not valid JSON: {e}")),
     }
-}
-
-/// The API's envelope for a failure.
-pub(super) fn envelope(code: u16, message: &str) -> Value {
-    json!({ "data": null, "success": false, "code": code, "message": message })
-}
-
-/// A 422 for a request the sandbox's rules refuse, in the same form as a violation.
-pub(super) fn refusal_envelope(refusal: &Refusal) -> Value {
-    let mut body = envelope(422, &refusal.message);
-    body["errors"] = json!({ refusal.field.as_str(): [refusal.message] });
-    body
 }
 
 /// A 422 in the form of Laravel's validation errors, which the client reads:

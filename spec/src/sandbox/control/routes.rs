@@ -5,9 +5,9 @@
 //! JSON, 422 for one a rule refuses (naming the field).
 
 use super::controls::Controls;
+use crate::sandbox::envelope::{envelope, refusal_envelope};
 use crate::sandbox::faults::Fault;
 use crate::sandbox::limits::{BODY_LIMIT, STATE_BODY_LIMIT};
-use crate::sandbox::server::{envelope, refusal_envelope};
 use crate::sandbox::world::{Holder, Refusal, decimal_from};
 use hyper::StatusCode;
 use rust_decimal::Decimal;
