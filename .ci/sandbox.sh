@@ -1,6 +1,7 @@
 # Sourced by the CI scripts that need the sandbox as a server: `start_sandbox [FLAGS]`
 # builds and starts `cargo xtask sandbox` on a free port, sets `url` once it listens
-# (10 s at most) and stops it when the script exits; its log is in "$sandbox_log".
+# (10 s at most) and stops it when the script exits; its log is in "$sandbox_log". `api`
+# calls it with its credentials.
 start_sandbox() {
   cargo build --locked --quiet -p xtask
   sandbox_log="$(mktemp)"
@@ -16,4 +17,10 @@ start_sandbox() {
   cat "$sandbox_log"
   echo "the sandbox did not start"
   return 1
+}
+
+# One call of the sandbox's API (or control API) with its Digest credentials, failing
+# on an error status: `api -X POST "$url/partner/customer" -d '{...}'`.
+api() {
+  curl --silent --show-error --fail-with-body --digest -u sandbox:sandbox -H 'content-type: application/json' "$@"
 }
